@@ -1,0 +1,4 @@
+/** Placeholder. */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("0.1.0")
+package io.mcpwarden.dissect.tls;

@@ -1,0 +1,7 @@
+/**
+ * The fact model of MCP Warden: immutable records for flows and for DNS, TLS, HTTP, MCP and flow events.
+ * Dissectors produce these, the event writer serialises them, rules and bundles consume them.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("0.1.0")
+package io.mcpwarden.model;

@@ -1,0 +1,2 @@
+/** The appliance runtime. */
+package io.mcpwarden.runtime;
