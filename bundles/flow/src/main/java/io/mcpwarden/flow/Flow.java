@@ -18,6 +18,31 @@ public final class Flow {
     long gaps;
     private Object attachment;
 
+    // ---- table internals (owned by FlowTable, single-threaded) ----
+    /** Creation order among flows of the same protocol in the owning table, from 0. */
+    long streamIndex;
+    /** Canonical endpoints: "lo" is the smaller (address, port) pair, as in Community ID. */
+    byte[] loAddr;
+    byte[] hiAddr;
+    int loPort;
+    int hiPort;
+    int addrLen;
+    int hash;
+    /** True when the initiator is the "lo" endpoint. */
+    boolean initiatorIsLo;
+    /** Next flow in the same hash bucket. */
+    Flow bucketNext;
+    /** Neighbours in the table's recency list. */
+    Flow lruPrev;
+    Flow lruNext;
+    /** Which recency list holds the flow (FlowTable.LIST_*). */
+    int list = -1;
+    /** Reassembly state per direction (TCP only), indexed by Direction.ordinal(). */
+    TcpStream[] streams;
+    /** Reason recorded when the flow closed (fin/rst), null while open. */
+    String closeReason;
+    long closeNanos;
+
     Flow(long id, FlowRef ref, int protocol, long startNanos) {
         this.id = id;
         this.ref = ref;
@@ -26,7 +51,15 @@ public final class Flow {
         this.lastNanos = startNanos;
     }
 
+    /** Flow id: positive, unique within the process (a process-wide sequence starting at 1). */
     public long id() { return id; }
+
+    /**
+     * Creation order of this flow among the flows of the same protocol in its table, from 0. On a capture file
+     * read from the start this matches Wireshark's {@code tcp.stream} / {@code udp.stream} numbering as long as
+     * both split conversations the same way.
+     */
+    public long streamIndex() { return streamIndex; }
 
     /** 5-tuple, Community ID and flow id, oriented initiator → responder. */
     public FlowRef ref() { return ref; }

@@ -1,0 +1,117 @@
+package io.mcpwarden.runtime;
+
+import io.mcpwarden.capture.LiveCapture;
+import io.mcpwarden.events.EveJsonSink;
+import io.mcpwarden.pipeline.InspectOptions;
+import io.mcpwarden.pipeline.InspectionSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code warden run}: live capture until SIGINT/SIGTERM. */
+@Command(name = "run", header = "Capture live from an interface until SIGINT/SIGTERM.",
+        usageHelpAutoWidth = true, sortOptions = false,
+        showDefaultValues = true,
+        description = {
+            "Captures live from a network interface and inspects the traffic as it arrives (DNS, TLS, HTTP, MCP), "
+                    + "writing one EVE JSON line per event, until SIGINT (Ctrl-C) or SIGTERM. On the signal the "
+                    + "capture stops, every open flow is ended, all events are written and a summary with the "
+                    + "kernel and interface drop counters is printed on standard error.",
+            "",
+            "Needs root or the CAP_NET_RAW and CAP_NET_ADMIN capabilities, and libpcap.",
+            ""},
+        optionListHeading = "Options:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGINT/SIGTERM; every event written",
+            "1:the interface could not be opened (name, permission, filter syntax) or events could not be written",
+            "3:internal error",
+            "64:usage error"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  sudo warden run --interface eth0 --events /var/log/mcp-warden/eve.jsonl",
+            "  sudo warden run --interface any --bpf 'tcp port 443 or udp port 53'",
+            "",
+            "Files:",
+            "  OUT.jsonl   events, one JSON object per line (UTF-8); standard output without --events"})
+final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption help;
+
+    static final int READ_TIMEOUT_MILLIS = 100;
+
+    @ParentCommand
+    WardenCommand parent;
+
+    @Option(names = {"-i", "--interface"}, required = true, paramLabel = "IF",
+            description = "Network interface to capture from (e.g. eth0, or 'any').")
+    String iface;
+
+    @Option(names = "--bpf", paramLabel = "EXPR", defaultValue = "", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Capture filter in BPF (tcpdump) syntax; empty: every packet.")
+    String bpf;
+
+    @Option(names = "--events", paramLabel = "OUT.jsonl",
+            description = "Write the events to this file (appended) instead of standard output.")
+    Path events;
+
+    @Option(names = "--snaplen", paramLabel = "N", defaultValue = "" + LiveCapture.MAX_SNAPLEN,
+            description = "Bytes captured per packet.")
+    int snaplen;
+
+    @Override
+    public Integer call() {
+        CliEnv env = parent.env;
+        if (snaplen < 64 || snaplen > LiveCapture.MAX_SNAPLEN) {
+            env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
+            return ExitCodes.USAGE;
+        }
+        LiveCapture cap;
+        try {
+            cap = LiveCapture.open(iface, bpf, snaplen, READ_TIMEOUT_MILLIS);
+        } catch (IOException | RuntimeException e) {
+            env.err().println("run: cannot capture on " + iface + ": " + e.getMessage());
+            return ExitCodes.IO_ERROR;
+        }
+        OutputStream os;
+        try {
+            os = events == null ? env.eventOut()
+                    : Files.newOutputStream(events, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            InspectCommand.closeQuietly(cap);
+            env.err().println("run: cannot write events to " + events + ": " + InspectCommand.describe(e));
+            return ExitCodes.IO_ERROR;
+        }
+        env.err().println("run: capturing on " + iface + (bpf.isBlank() ? "" : " (filter: " + bpf + ")")
+                + "; stop with Ctrl-C or SIGTERM");
+        Runnable unregister = env.onStop(cap::stop);
+        Progress progress = new Progress(env, "run: " + iface, env.console());
+        EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
+        InspectionSummary s;
+        try {
+            s = env.inspection().inspect(cap, sink, InspectOptions.DEFAULTS, progress);
+        } finally {
+            unregister.run();
+            sink.close();
+            progress.clear();
+        }
+        Map<String, Long> counters = cap.counters();
+        InspectCommand.closeQuietly(cap);
+        env.err().println(Summaries.line("run", iface, s) + ", dropped kernel=" + counters.getOrDefault("dropped_kernel", 0L)
+                + " interface=" + counters.getOrDefault("dropped_interface", 0L));
+        if (sink.failure() != null) {
+            env.err().println("run: cannot write events: " + InspectCommand.describe(sink.failure()));
+            return ExitCodes.IO_ERROR;
+        }
+        return ExitCodes.OK;
+    }
+}

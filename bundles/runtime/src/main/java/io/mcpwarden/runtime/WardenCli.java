@@ -1,0 +1,120 @@
+package io.mcpwarden.runtime;
+
+import io.mcpwarden.pipeline.InspectionService;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Runs the command given on the launcher's command line, then stops the framework.
+ *
+ * <p>The launcher passes the arguments as framework properties: {@value #ARGC} (count) and {@value #ARGS}
+ * (the arguments joined by NUL, which cannot occur in a command-line argument). When the command ends its
+ * exit code is stored in the system property {@value #EXIT} and the system bundle is stopped; the launcher
+ * waits for that and exits with the code. On SIGINT/SIGTERM the launcher stops the framework: this component
+ * is deactivated before the services it uses go away, raises the stop flag and waits (bounded) until the
+ * command has written every event.
+ *
+ * <p>The component registers itself with the property {@code warden.cli=true} so that the launcher can tell
+ * that the runtime came up.
+ */
+@Component(immediate = true, service = WardenCli.class, property = "warden.cli=true")
+public final class WardenCli {
+    static final String ARGC = "warden.argc";
+    static final String ARGS = "warden.args";
+    static final String HOME = "warden.home";
+    static final String SHELL = "warden.shell";
+    static final String VERSION = "warden.version";
+    static final String EXIT = "warden.exit";
+    /** How long deactivation waits for the running command to flush its events. */
+    static final long STOP_WAIT_MILLIS = 9_000;
+
+    @Reference
+    private InspectionService inspection;
+
+    private CliEnv env;
+    private Thread thread;
+    private volatile boolean deactivating;
+
+    @Activate
+    void activate(BundleContext ctx) {
+        String[] args = decodeArgs(ctx.getProperty(ARGC), ctx.getProperty(ARGS));
+        boolean shell = Boolean.parseBoolean(ctx.getProperty(SHELL));
+        String home = ctx.getProperty(HOME);
+        env = CliEnv.standard(inspection, Path.of(home == null ? "." : home), facts(ctx));
+        if (shell && args.length == 0) {
+            return;
+        }
+        thread = new Thread(() -> {
+            int code;
+            try {
+                code = WardenCommand.execute(env, args);
+            } catch (Throwable t) {
+                env.err().println("error: internal: " + t);
+                t.printStackTrace(env.err());
+                code = ExitCodes.INTERNAL;
+            }
+            System.out.flush();
+            System.err.flush();
+            System.setProperty(EXIT, Integer.toString(code));
+            if (!shell && !deactivating) {
+                try {
+                    ctx.getBundle(Constants.SYSTEM_BUNDLE_ID).stop();
+                } catch (BundleException | IllegalStateException e) {
+                    env.err().println("warning: cannot stop the framework: " + e.getMessage());
+                }
+            }
+        }, "warden-cli");
+        thread.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        deactivating = true;
+        Thread t = thread;
+        if (t == null || !t.isAlive()) {
+            return;
+        }
+        env.requestStop();
+        try {
+            t.join(STOP_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            env.err().println("warning: the command did not finish within " + STOP_WAIT_MILLIS / 1000
+                    + " s of the stop request; events may be lost");
+        }
+    }
+
+    /** Decodes the NUL-joined argument list; {@code argc} disambiguates an empty list from one empty argument. */
+    static String[] decodeArgs(String argc, String joined) {
+        int n = argc == null ? -1 : Integer.parseInt(argc);
+        if (n == 0 || joined == null) {
+            return new String[0];
+        }
+        String[] a = joined.split("\0", -1);
+        return n > 0 && a.length != n ? Arrays.copyOf(a, n) : a;
+    }
+
+    private static CliEnv.FrameworkFacts facts(BundleContext ctx) {
+        Bundle system = ctx.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        Bundle[] all = ctx.getBundles();
+        int active = (int) Arrays.stream(all).filter(b -> b.getState() == Bundle.ACTIVE).count();
+        String version = ctx.getProperty(VERSION);
+        if (version == null) {
+            version = ctx.getBundle().getVersion().toString();
+        }
+        String fw = system.getSymbolicName().contains("felix") ? "Felix framework" : system.getSymbolicName();
+        return new CliEnv.FrameworkFacts(version, fw,
+                system.getVersion().toString(), all.length, active);
+    }
+}
