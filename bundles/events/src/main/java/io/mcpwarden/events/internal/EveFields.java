@@ -7,6 +7,8 @@ import io.mcpwarden.model.FlowEvent;
 import io.mcpwarden.model.FlowRef;
 import io.mcpwarden.model.HttpEvent;
 import io.mcpwarden.model.McpEvent;
+import io.mcpwarden.model.RulesEvent;
+import io.mcpwarden.model.VerdictEvent;
 import io.mcpwarden.model.TlsEvent;
 import io.mcpwarden.model.WardenEvent;
 
@@ -38,14 +40,18 @@ public final class EveFields {
         g.writeStartObject();
         g.writeStringField("timestamp", timestamp(e.tsMicros()));
         FlowRef f = e.flow();
-        g.writeNumberField("flow_id", f.flowId());
-        str(g, "community_id", f.communityId());
+        if (f != null) {
+            g.writeNumberField("flow_id", f.flowId());
+            str(g, "community_id", f.communityId());
+        }
         g.writeStringField("event_type", e.eventType());
-        str(g, "src_ip", f.srcIp());
-        g.writeNumberField("src_port", f.srcPort());
-        str(g, "dest_ip", f.destIp());
-        g.writeNumberField("dest_port", f.destPort());
-        str(g, "proto", f.proto());
+        if (f != null) {
+            str(g, "src_ip", f.srcIp());
+            g.writeNumberField("src_port", f.srcPort());
+            str(g, "dest_ip", f.destIp());
+            g.writeNumberField("dest_port", f.destPort());
+            str(g, "proto", f.proto());
+        }
         if (e instanceof DnsEvent d) {
             dns(g, d);
         } else if (e instanceof TlsEvent t) {
@@ -56,6 +62,10 @@ public final class EveFields {
             mcp(g, m);
         } else if (e instanceof FlowEvent fl) {
             flow(g, fl);
+        } else if (e instanceof VerdictEvent v) {
+            verdict(g, v);
+        } else if (e instanceof RulesEvent r) {
+            rules(g, r);
         }
         g.writeEndObject();
     }
@@ -147,6 +157,34 @@ public final class EveFields {
         if (!f.mcpMethods().isEmpty()) {
             list(g, "mcp_methods", f.mcpMethods());
         }
+        g.writeEndObject();
+    }
+
+    private static void verdict(JsonGenerator g, VerdictEvent v) throws IOException {
+        g.writeObjectFieldStart("verdict");
+        str(g, "action", v.action());
+        str(g, "rule", v.rule());
+        str(g, "severity", v.severity());
+        str(g, "reason", v.reason());
+        str(g, "ruleset", v.ruleset());
+        str(g, "subject", v.subject());
+        str(g, "subject_type", v.subjectType());
+        g.writeEndObject();
+    }
+
+    private static void rules(JsonGenerator g, RulesEvent r) throws IOException {
+        g.writeObjectFieldStart("rules");
+        str(g, "action", r.action());
+        str(g, "ruleset", r.ruleset());
+        g.writeNumberField("rules", r.rules());
+        str(g, "file", r.file());
+        if (r.line() > 0) {
+            g.writeNumberField("line", r.line());
+        }
+        if (r.column() > 0) {
+            g.writeNumberField("column", r.column());
+        }
+        str(g, "message", r.message());
         g.writeEndObject();
     }
 
