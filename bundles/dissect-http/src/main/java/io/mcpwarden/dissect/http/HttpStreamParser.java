@@ -65,7 +65,8 @@ public final class HttpStreamParser {
     private boolean upgradePending;
 
     // chunk-size line
-    private final byte[] chunkLine = new byte[CHUNK_LINE_CAP];
+    /** Allocated on the first chunked body: most streams never need it. */
+    private byte[] chunkLine;
     private int chunkLineLen;
 
     // current message
@@ -618,6 +619,9 @@ public final class HttpStreamParser {
         if (n > CHUNK_LINE_CAP - chunkLineLen) {
             fail(HttpAnomalies.CHUNK_LINE_TOO_LONG);
             return end;
+        }
+        if (chunkLine == null) {
+            chunkLine = new byte[CHUNK_LINE_CAP];
         }
         System.arraycopy(b, pos, chunkLine, chunkLineLen, n);
         chunkLineLen += n;

@@ -24,16 +24,37 @@ import java.util.List;
  * Null values are omitted.
  */
 public final class EveFields {
-    private static final DateTimeFormatter TS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TS_SECOND =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private EveFields() {
     }
 
+    /** The formatted second of the last timestamp (events arrive in near capture order). */
+    private static final ThreadLocal<Object[]> LAST_SECOND = ThreadLocal.withInitial(() -> new Object[]{Long.MIN_VALUE, ""});
+
     /** ISO 8601 UTC with microseconds, e.g. {@code 2026-11-23T20:43:15.124242Z}. */
     public static String timestamp(long tsMicros) {
-        return TS.format(Instant.ofEpochSecond(Math.floorDiv(tsMicros, 1_000_000L),
-                Math.floorMod(tsMicros, 1_000_000L) * 1000L));
+        long second = Math.floorDiv(tsMicros, 1_000_000L);
+        int micros = (int) Math.floorMod(tsMicros, 1_000_000L);
+        Object[] last = LAST_SECOND.get();
+        String prefix;
+        if ((long) last[0] == second) {
+            prefix = (String) last[1];
+        } else {
+            prefix = TS_SECOND.format(Instant.ofEpochSecond(second));
+            last[0] = second;
+            last[1] = prefix;
+        }
+        char[] out = new char[prefix.length() + 8];
+        prefix.getChars(0, prefix.length(), out, 0);
+        int p = prefix.length();
+        out[p++] = '.';
+        for (int div = 100_000; div > 0; div /= 10) {
+            out[p++] = (char) ('0' + (micros / div) % 10);
+        }
+        out[p] = 'Z';
+        return new String(out);
     }
 
     public static void write(JsonGenerator g, WardenEvent e) throws IOException {

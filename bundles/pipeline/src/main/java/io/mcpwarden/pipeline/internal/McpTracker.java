@@ -361,17 +361,21 @@ final class McpTracker {
     }
 
     /**
-     * A TLS handshake whose contents cannot be read: report a suspected MCP endpoint when the server name
-     * (SNI, else a name learnt from DNS) carries an {@code mcp} label token, or the server already carried
-     * plaintext MCP. One event per client, server and name.
+     * A TLS handshake whose contents cannot be read: report a suspected MCP endpoint when the server already
+     * carried plaintext MCP, or when the server name (SNI, else a name learnt from DNS) carries an {@code mcp}
+     * label token and the client offered no HTTP/2 — MCP transports are HTTP/1.1 in the SDKs, while browsers
+     * (the usual visitors of look-alike names) offer h2. One event per client, server and name.
      */
-    void onTls(FlowRef flow, String sni, String dnsName, long micros) {
+    void onTls(FlowRef flow, String sni, String dnsName, List<String> alpn, long micros) {
         String name = sni != null ? sni : dnsName;
-        List<String> evidence = new ArrayList<>(2);
-        if (sni != null && hasMcpToken(sni)) {
-            evidence.add("sni_name_token");
-        } else if (sni == null && dnsName != null && hasMcpToken(dnsName)) {
-            evidence.add("dns_name_token");
+        List<String> evidence = new ArrayList<>(3);
+        boolean http1 = !alpn.contains("h2");
+        if (http1) {
+            if (sni != null && hasMcpToken(sni)) {
+                evidence.add("sni_name_token");
+            } else if (sni == null && dnsName != null && hasMcpToken(dnsName)) {
+                evidence.add("dns_name_token");
+            }
         }
         if (knownServers.contains(flow.destIp() + ":" + flow.destPort())) {
             evidence.add("known_mcp_server");
@@ -379,6 +383,7 @@ final class McpTracker {
         if (evidence.isEmpty()) {
             return;
         }
+        evidence.add(alpn.isEmpty() ? "no_alpn" : http1 ? "alpn_http1" : "alpn_h2");
         String key = flow.srcIp() + ">" + flow.destIp() + ":" + flow.destPort() + " " + name;
         if (suspects.size() >= MAX_SUSPECTS || !suspects.add(key)) {
             return;

@@ -404,7 +404,7 @@ public final class Pipeline implements FlowListener {
         FlowRef ref = flow.ref();
         emit(new TlsEvent(micros, ref, ch.sni(), version, ch.alpn(), offered, ch.ja4(),
                 sh == null ? null : sh.alpn(), sh == null ? null : TlsDirectionDissector.hex4(sh.cipherSuite())));
-        mcp.onTls(ref, ch.sni(), dnsNames.nameOf(ref.destIp()), micros);
+        mcp.onTls(ref, ch.sni(), dnsNames.nameOf(ref.destIp()), ch.alpn(), micros);
     }
 
     private static boolean isGrease(int v) {
