@@ -250,6 +250,26 @@ final class McpTracker {
         }
     }
 
+    /**
+     * The response to an exchange ended. A Streamable HTTP handshake whose response carried no JSON-RPC
+     * answer (an HTTP error such as 401, or a stream closed early) is reported now: the reply was seen.
+     */
+    void onResponseEnd(HttpExchange x, long micros) {
+        Handshake h = x.handshake;
+        if (h == null || h.emitted || !"streamable-http".equals(h.transport) || x.response == null) {
+            return;
+        }
+        int status = x.response.status();
+        if (status >= 400) {
+            h.evidence.add("http_error");
+            String auth = x.response.header("www-authenticate");
+            if (status == 401 && auth != null && auth.toLowerCase(Locale.ROOT).contains("resource_metadata=")) {
+                h.evidence.add("oauth_resource_metadata");
+            }
+        }
+        emit(h, micros);
+    }
+
     /** One event on a GET event stream: the legacy transport's endpoint announcement or a message. */
     void onStreamEvent(HttpExchange x, SseEvent e, List<RpcMessage> messages, long micros) {
         if ("endpoint".equals(e.event()) && x.stream == null) {

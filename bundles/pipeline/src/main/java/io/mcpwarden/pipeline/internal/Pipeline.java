@@ -438,7 +438,7 @@ public final class Pipeline implements FlowListener {
                 if (x == null || end.bodyBytes() == 0) {
                     return;
                 }
-                byte[] body = end.bodyPrefix();
+                byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.request.header("content-encoding"), cap);
                 RpcParse p = JsonRpcReader.read(body, 0, body.length);
                 if (p.messages().isEmpty()) {
                     return;
@@ -508,7 +508,7 @@ public final class Pipeline implements FlowListener {
                 }
                 st.awaiting.remove(x);
                 if (!x.eventStream && end.bodyBytes() > 0) {
-                    byte[] body = end.bodyPrefix();
+                    byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.response.header("content-encoding"), cap);
                     if (JsonRpcReader.looksLikeJson(body, 0, body.length)) {
                         RpcParse p = JsonRpcReader.read(body, 0, body.length);
                         if (!p.messages().isEmpty()) {
@@ -516,6 +516,7 @@ public final class Pipeline implements FlowListener {
                         }
                     }
                 }
+                mcp.onResponseEnd(x, nowMicros);
                 emitHttp(x, end);
             }
 
