@@ -4,12 +4,28 @@ package io.mcpwarden.pipeline;
  * Limits of one inspection run.
  *
  * @param httpBodyCap       bytes of each HTTP body kept for JSON-RPC parsing
- * @param maxFlows          flows held at once before the oldest idle ones are evicted
+ * @param maxFlows          flows held at once (per pipeline thread) before the oldest idle ones are evicted
  * @param streamBufferCap   out-of-order bytes buffered per TCP direction before a gap is declared
  * @param tcpIdleSeconds    idle timeout for TCP flows
  * @param udpIdleSeconds    idle timeout for UDP flows
+ * @param threads           pipeline threads: 1 runs everything on the caller's thread; more shards flows by
+ *                          the pair of addresses over that many threads behind one reading thread
  */
 public record InspectOptions(int httpBodyCap, int maxFlows, int streamBufferCap, int tcpIdleSeconds,
-                             int udpIdleSeconds) {
-    public static final InspectOptions DEFAULTS = new InspectOptions(1 << 20, 262_144, 1 << 20, 600, 60);
+                             int udpIdleSeconds, int threads) {
+    public static final InspectOptions DEFAULTS = new InspectOptions(1 << 20, 262_144, 1 << 20, 600, 60, 1);
+
+    public InspectOptions {
+        if (httpBodyCap < 0 || maxFlows < 1 || streamBufferCap < 0 || tcpIdleSeconds < 1 || udpIdleSeconds < 1
+                || threads < 1 || threads > 64) {
+            throw new IllegalArgumentException("invalid inspection limits: body cap " + httpBodyCap + ", flows "
+                    + maxFlows + ", stream buffer " + streamBufferCap + ", idle " + tcpIdleSeconds + "/"
+                    + udpIdleSeconds + " s, threads " + threads + " (1..64)");
+        }
+    }
+
+    /** The same limits with another number of pipeline threads. */
+    public InspectOptions withThreads(int n) {
+        return new InspectOptions(httpBodyCap, maxFlows, streamBufferCap, tcpIdleSeconds, udpIdleSeconds, n);
+    }
 }

@@ -3,7 +3,7 @@ package io.mcpwarden.pipeline.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Address → name learnt from DNS answers (the name the client asked for), bounded LRU. */
+/** Address → name learnt from DNS answers (the name the client asked for), bounded LRU, shared by threads. */
 final class DnsNames {
     static final int MAX_ENTRIES = 65_536;
 
@@ -14,17 +14,17 @@ final class DnsNames {
         }
     };
 
-    void learn(String address, String name) {
+    synchronized void learn(String address, String name) {
         if (address != null && name != null && !name.isEmpty()) {
             names.put(address, name);
         }
     }
 
-    String nameOf(String address) {
+    synchronized String nameOf(String address) {
         return names.get(address);
     }
 
-    int size() {
+    synchronized int size() {
         return names.size();
     }
 }

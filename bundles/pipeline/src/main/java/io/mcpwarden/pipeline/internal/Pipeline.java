@@ -1,43 +1,11 @@
 package io.mcpwarden.pipeline.internal;
 
+import io.mcpwarden.capture.CaptureStatus;
 import io.mcpwarden.capture.DecodedPacket;
 import io.mcpwarden.capture.PacketDecoder;
 import io.mcpwarden.capture.PacketRecord;
 import io.mcpwarden.capture.PacketSource;
-import io.mcpwarden.dissect.dns.DnsDissector;
-import io.mcpwarden.dissect.dns.DnsMessage;
-import io.mcpwarden.dissect.dns.DnsParse;
-import io.mcpwarden.dissect.dns.DnsQuestion;
-import io.mcpwarden.dissect.dns.DnsRecord;
-import io.mcpwarden.dissect.dns.DnsTcpFramer;
-import io.mcpwarden.dissect.http.HttpDetect;
-import io.mcpwarden.dissect.http.HttpListener;
-import io.mcpwarden.dissect.http.HttpMessageEnd;
-import io.mcpwarden.dissect.http.HttpRequestHead;
-import io.mcpwarden.dissect.http.HttpResponseHead;
-import io.mcpwarden.dissect.http.HttpStreamParser;
-import io.mcpwarden.dissect.http.Side;
-import io.mcpwarden.dissect.http.SseEvent;
-import io.mcpwarden.dissect.tls.ClientHello;
-import io.mcpwarden.dissect.tls.ServerHello;
-import io.mcpwarden.dissect.tls.TlsDirectionDissector;
-import io.mcpwarden.dissect.tls.TlsResult;
 import io.mcpwarden.events.EventSink;
-import io.mcpwarden.flow.Direction;
-import io.mcpwarden.flow.Flow;
-import io.mcpwarden.flow.FlowConfig;
-import io.mcpwarden.flow.FlowListener;
-import io.mcpwarden.flow.FlowTable;
-import io.mcpwarden.mcp.JsonRpcReader;
-import io.mcpwarden.mcp.McpSemantics;
-import io.mcpwarden.mcp.RpcMessage;
-import io.mcpwarden.mcp.RpcParse;
-import io.mcpwarden.model.DnsAnswer;
-import io.mcpwarden.model.DnsEvent;
-import io.mcpwarden.model.FlowEvent;
-import io.mcpwarden.model.FlowRef;
-import io.mcpwarden.model.HttpEvent;
-import io.mcpwarden.model.TlsEvent;
 import io.mcpwarden.model.WardenEvent;
 import io.mcpwarden.pipeline.InspectOptions;
 import io.mcpwarden.pipeline.InspectionSummary;
@@ -46,67 +14,103 @@ import io.mcpwarden.pipeline.RunControl;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
- * One inspection run: decode → flows and reassembly → DNS / TLS / HTTP dissection → MCP recognition → events.
- * Single-threaded; one instance per run.
+ * One inspection run: read and decode packets, then flows, reassembly, dissection and MCP recognition
+ * ({@link Dissection}) — on the caller's thread, or sharded over several threads by the pair of addresses
+ * (so every flow between one client and one server, which MCP correlation spans, stays on one thread).
  */
-public final class Pipeline implements FlowListener {
+public final class Pipeline {
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+    /** Packets handed to a shard at once. */
+    static final int BATCH = 256;
+    /** Batches in flight per shard. */
+    static final int BATCHES_PER_SHARD = 16;
 
     private final EventSink sink;
     private final InspectOptions options;
     private final PacketDecoder decoder = new PacketDecoder();
-    private final FlowTable flows;
     private final DnsNames dnsNames = new DnsNames();
-    private final McpTracker mcp;
-    private final Map<String, Long> eventCounts = new TreeMap<>();
-    private final Map<String, Long> anomalies = new TreeMap<>();
     private long packets;
     private long bytes;
-    private long flowsCreated;
-    private long nowMicros;
-    private long lastMicros;
+    /** Capture time of the last decoded packet. */
+    private long lastNanos;
 
     public Pipeline(EventSink sink, InspectOptions options) {
-        this.sink = sink;
+        this.sink = new SynchronizedSink(sink);
         this.options = options;
-        FlowConfig d = FlowConfig.DEFAULTS;
-        this.flows = new FlowTable(new FlowConfig(options.maxFlows(), options.streamBufferCap(),
-                Math.max(d.maxBufferTotal(), (long) options.streamBufferCap() * 4),
-                options.tcpIdleSeconds() * 1_000_000_000L, options.udpIdleSeconds() * 1_000_000_000L,
-                d.tcpClosedLingerNanos()), this);
-        this.mcp = new McpTracker(this::emit);
     }
 
     /** Reads the source to its end (or until stopped), then ends every flow and flushes the sink. */
     public InspectionSummary run(PacketSource source, RunControl control) {
+        return options.threads() <= 1 ? runSingle(source, control) : runSharded(source, control);
+    }
+
+    private InspectionSummary runSingle(PacketSource source, RunControl control) {
         long start = System.nanoTime();
+        Dissection d = new Dissection(sink, options, dnsNames);
+        List<Dissection> shards = List.of(d);
+        String readError = read(source, control, start, shards, pkt -> d.process(pkt));
+        d.finish(lastNanos);
+        sink.flush();
+        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, 0);
+        control.progress(s);
+        return s;
+    }
+
+    private InspectionSummary runSharded(PacketSource source, RunControl control) {
+        long start = System.nanoTime();
+        int n = options.threads();
+        List<Dissection> shards = new ArrayList<>(n);
+        List<Shard> workers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Dissection d = new Dissection(sink, options, dnsNames);
+            shards.add(d);
+            Shard w = new Shard(d, i);
+            workers.add(w);
+            w.thread.start();
+        }
+        String readError = read(source, control, start, shards, pkt -> {
+            int h = addrHash(pkt.srcAddr, pkt.addrLen) ^ addrHash(pkt.dstAddr, pkt.addrLen);
+            workers.get(Math.floorMod(h ^ (h >>> 16), n)).add(pkt);
+        });
+        long failures = 0;
+        for (Shard w : workers) {
+            w.end(lastNanos);
+        }
+        for (Shard w : workers) {
+            w.join();
+            failures += w.failed ? 1 : 0;
+        }
+        sink.flush();
+        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, failures);
+        control.progress(s);
+        return s;
+    }
+
+    /** The read loop shared by both modes; returns a read error message or null. */
+    private String read(PacketSource source, RunControl control, long start, List<Dissection> shards,
+                        java.util.function.Consumer<DecodedPacket> process) {
         long nextProgress = start + PROGRESS_EVERY_NANOS;
         PacketRecord rec = new PacketRecord();
         DecodedPacket pkt = new DecodedPacket();
-        String readError = null;
         try {
             while (source.next(rec)) {
                 packets++;
                 bytes += rec.caplen;
-                try {
-                    if (decoder.decode(rec, pkt)) {
-                        nowMicros = pkt.tsNanos / 1000;
-                        lastMicros = Math.max(lastMicros, nowMicros);
-                        flows.process(pkt);
-                    }
-                } catch (RuntimeException bug) {
-                    count("pipeline.internal_error");
+                if (decoder.decode(rec, pkt)) {
+                    lastNanos = Math.max(lastNanos, pkt.tsNanos);
+                    process.accept(pkt);
                 }
                 if ((packets & 1023) == 0) {
                     long t = System.nanoTime();
                     if (t >= nextProgress) {
                         nextProgress = t + PROGRESS_EVERY_NANOS;
-                        control.progress(summary(source, t - start, null));
+                        control.progress(summary(source, t - start, null, List.of(), 0));
                     }
                     if (control.stopRequested()) {
                         break;
@@ -114,434 +118,198 @@ public final class Pipeline implements FlowListener {
                 }
             }
         } catch (IOException e) {
-            readError = e.getMessage();
+            return e.getMessage();
+        } catch (RuntimeException bug) {
+            return "internal error while reading: " + bug;
         }
-        nowMicros = lastMicros;
-        flows.closeAll("shutdown");
-        mcp.finish(lastMicros);
-        sink.flush();
-        InspectionSummary s = summary(source, System.nanoTime() - start, readError);
-        control.progress(s);
-        return s;
+        return null;
     }
 
-    private InspectionSummary summary(PacketSource source, long nanos, String readError) {
+    private static int addrHash(byte[] a, int len) {
+        int h = 1;
+        for (int i = 0; i < len; i++) {
+            h = 31 * h + a[i];
+        }
+        return h;
+    }
+
+    private InspectionSummary summary(PacketSource source, long nanos, String readError, List<Dissection> shards,
+                                      long failedShards) {
         Map<String, Long> counters = new TreeMap<>(decoder.counters());
-        flows.counters().forEach((k, v) -> counters.put("flow." + k, v));
-        counters.putAll(anomalies);
-        counters.put("mcp.sessions", mcp.sessions());
-        counters.put("mcp.encrypted_suspects", mcp.encryptedSuspects());
+        Map<String, Long> events = new TreeMap<>();
+        long flows = 0;
+        for (Dissection d : shards) {
+            d.counters().forEach((k, v) -> counters.merge(k, v, Long::sum));
+            d.eventCounts().forEach((k, v) -> events.merge(k, v, Long::sum));
+            flows += d.flowsCreated();
+        }
         counters.put("dns.names_learnt", (long) dnsNames.size());
-        var status = source.status();
+        counters.put("pipeline.threads", (long) Math.max(1, shards.size()));
+        if (failedShards > 0) {
+            counters.put("pipeline.failed_threads", failedShards);
+        }
+        CaptureStatus status = source.status();
         if (readError != null) {
-            status = new io.mcpwarden.capture.CaptureStatus("truncated", source.position(), "read error: " + readError);
+            status = new CaptureStatus("truncated", source.position(), "read error: " + readError);
         }
-        return new InspectionSummary(packets, bytes, source.position(), source.size(), flowsCreated, eventCounts,
-                nanos, status, counters);
+        return new InspectionSummary(packets, bytes, source.position(), source.size(), flows, events, nanos, status,
+                counters);
     }
 
-    private void emit(WardenEvent e) {
-        eventCounts.merge(e.eventType(), 1L, Long::sum);
-        sink.accept(e);
-    }
+    /** A batch of decoded packets copied out of the reader's buffers. */
+    private static final class Batch {
+        final DecodedPacket[] pkts = new DecodedPacket[BATCH];
+        int size;
+        boolean last;
 
-    private void count(String anomaly) {
-        anomalies.merge(anomaly, 1L, Long::sum);
-    }
-
-    // ------------------------------------------------------------------ flow listener
-
-    @Override
-    public void onFlowStart(Flow flow) {
-        flowsCreated++;
-    }
-
-    @Override
-    public void onData(Flow flow, Direction dir, byte[] buf, int off, int len, long tsNanos) {
-        nowMicros = tsNanos / 1000;
-        try {
-            if (flow.protocol() == DecodedPacket.PROTO_UDP) {
-                onUdp(flow, dir, buf, off, len);
-            } else {
-                onTcp(flow, dir, buf, off, len);
+        Batch() {
+            for (int i = 0; i < BATCH; i++) {
+                pkts[i] = new DecodedPacket();
+                pkts[i].payload = new byte[2048];
             }
-        } catch (RuntimeException bug) {
-            // a dissector bug must not take the pipeline down: count it and stop dissecting this flow
-            count("pipeline.dissector_error");
-            TcpState st = state(flow);
-            st.mode = TcpState.Mode.OTHER;
         }
     }
 
-    @Override
-    public void onGap(Flow flow, Direction dir, long bytesMissing, long tsNanos) {
-        if (!(flow.attachment() instanceof TcpState st)) {
-            return;
-        }
-        try {
-            switch (st.mode) {
-                case HTTP -> (dir == Direction.TO_SERVER ? st.requests : st.responses).gap();
-                case TLS -> (dir == Direction.TO_SERVER ? st.tlsClient : st.tlsServer).gap();
-                case DNS -> (dir == Direction.TO_SERVER ? st.dnsClient : st.dnsServer).gap();
-                case UNKNOWN -> st.mode = TcpState.Mode.OTHER;
-                default -> {
-                }
+    /** One pipeline thread and its queues. */
+    private static final class Shard {
+        final Dissection dissection;
+        final Thread thread;
+        final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES_PER_SHARD + 1);
+        final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES_PER_SHARD + 1);
+        Batch filling;
+        volatile boolean failed;
+        /** Written before the last batch is queued; the queue hand-off publishes it to the worker. */
+        long lastNanos;
+
+        Shard(Dissection dissection, int index) {
+            this.dissection = dissection;
+            for (int i = 0; i < BATCHES_PER_SHARD; i++) {
+                free.add(new Batch());
             }
-        } catch (RuntimeException bug) {
-            count("pipeline.dissector_error");
-            st.mode = TcpState.Mode.OTHER;
+            this.thread = new Thread(this::work, "warden-pipeline-" + index);
+            this.thread.setDaemon(true);
         }
-    }
 
-    @Override
-    public void onFlowEnd(Flow flow, String reason, long tsNanos) {
-        long micros = Math.max(tsNanos / 1000, 0);
-        nowMicros = micros;
-        String appProto = null;
-        List<String> methods = List.of();
-        if (flow.attachment() instanceof TcpState st) {
+        void add(DecodedPacket p) {
+            if (filling == null) {
+                filling = take(free);
+            }
+            copy(p, filling.pkts[filling.size++]);
+            if (filling.size == BATCH) {
+                put(full, filling);
+                filling = null;
+            }
+        }
+
+        void end(long lastNanos) {
+            this.lastNanos = lastNanos;
+            Batch b = filling != null ? filling : take(free);
+            filling = null;
+            b.last = true;
+            put(full, b);
+        }
+
+        void join() {
             try {
-                if (st.mode == TcpState.Mode.HTTP) {
-                    st.requests.end();
-                    st.responses.end();
-                    for (HttpExchange x : st.awaiting) {
-                        emitHttp(x, null);
-                    }
-                    st.awaiting.clear();
-                } else if (st.mode == TcpState.Mode.TLS) {
-                    reportTls(flow, st, micros);
-                }
-            } catch (RuntimeException bug) {
-                count("pipeline.dissector_error");
-            }
-            appProto = st.appProto;
-            if (st.mcpMethods != null) {
-                methods = new ArrayList<>(st.mcpMethods);
-                appProto = "mcp";
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        mcp.onFlowEnd(flow.id(), micros);
-        emit(new FlowEvent(micros, flow.ref(), flow.startNanos() / 1000, flow.packets(Direction.TO_SERVER),
-                flow.packets(Direction.TO_CLIENT), flow.bytes(Direction.TO_SERVER), flow.bytes(Direction.TO_CLIENT),
-                flow.state(), reason, appProto, flow.gaps(), methods));
-    }
 
-    private static TcpState state(Flow flow) {
-        if (flow.attachment() instanceof TcpState st) {
-            return st;
-        }
-        TcpState st = new TcpState();
-        flow.attach(st);
-        return st;
-    }
-
-    // ------------------------------------------------------------------ UDP: DNS
-
-    private void onUdp(Flow flow, Direction dir, byte[] buf, int off, int len) {
-        TcpState st = state(flow);
-        if (st.mode == TcpState.Mode.UNKNOWN) {
-            st.mode = DnsDissector.looksLikeDns(buf, off, len) ? TcpState.Mode.DNS : TcpState.Mode.OTHER;
-            if (st.mode == TcpState.Mode.DNS) {
-                st.appProto = "dns";
-            }
-        }
-        if (st.mode == TcpState.Mode.DNS) {
-            onDns(flow, dir, DnsDissector.parse(buf, off, len));
-        }
-    }
-
-    private void onDns(Flow flow, Direction dir, DnsParse parse) {
-        for (String a : parse.anomalies()) {
-            count(a);
-        }
-        DnsMessage m = parse.message();
-        if (m == null || m.questions().isEmpty()) {
-            return;
-        }
-        DnsQuestion q = m.questions().get(0);
-        FlowRef ref = dir == Direction.TO_SERVER ? flow.ref() : flow.ref().reversed();
-        if (!m.response()) {
-            emit(new DnsEvent(nowMicros, ref, "query", m.id(), q.name(), q.typeName(), null, List.of()));
-            return;
-        }
-        List<DnsAnswer> answers = new ArrayList<>(m.answers().size());
-        for (DnsRecord r : m.answers()) {
-            answers.add(new DnsAnswer(r.name(), r.typeName(), r.ttl(), r.rdata()));
-            if (r.type() == 1 || r.type() == 28) {
-                dnsNames.learn(r.rdata(), q.name());
-            }
-        }
-        emit(new DnsEvent(nowMicros, ref, "answer", m.id(), q.name(), q.typeName(), m.rcodeName(), answers));
-    }
-
-    // ------------------------------------------------------------------ TCP: protocol by content
-
-    private void onTcp(Flow flow, Direction dir, byte[] buf, int off, int len) {
-        TcpState st = state(flow);
-        if (st.mode == TcpState.Mode.UNKNOWN) {
-            if (st.sniffLen + len < TcpState.SNIFF_BYTES && st.sniffLen + len < 64 && !endsHead(buf, off, len)) {
-                if (st.sniff == null) {
-                    st.sniff = new byte[TcpState.SNIFF_BYTES];
-                }
-                System.arraycopy(buf, off, st.sniff, st.sniffLen, len);
-                st.sniffLen += len;
-                if (dir == Direction.TO_SERVER) {
-                    return;
-                }
-            }
-            byte[] b = buf;
-            int o = off;
-            int l = len;
-            if (st.sniffLen > 0) {
-                b = new byte[st.sniffLen + len];
-                System.arraycopy(st.sniff, 0, b, 0, st.sniffLen);
-                System.arraycopy(buf, off, b, st.sniffLen, len);
-                o = 0;
-                l = b.length;
-                st.sniff = null;
-                st.sniffLen = 0;
-            }
-            classify(flow, st, dir, b, o, l);
-            if (st.mode == TcpState.Mode.OTHER || st.mode == TcpState.Mode.UNKNOWN) {
-                return;
-            }
-            dispatch(flow, st, dir, b, o, l);
-            return;
-        }
-        dispatch(flow, st, dir, buf, off, len);
-    }
-
-    private static boolean endsHead(byte[] buf, int off, int len) {
-        return len > 0 && buf[off + len - 1] == '\n';
-    }
-
-    private void classify(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
-        if (dir == Direction.TO_SERVER && HttpDetect.looksLikeRequest(b, o, l)
-                || dir == Direction.TO_CLIENT && HttpDetect.looksLikeResponse(b, o, l)) {
-            st.mode = TcpState.Mode.HTTP;
-            st.appProto = "http";
-            startHttp(flow, st);
-        } else if (dir == Direction.TO_SERVER && TlsDirectionDissector.looksLikeClientHello(b, o, l)) {
-            st.mode = TcpState.Mode.TLS;
-            st.appProto = "tls";
-            st.tlsClient = new TlsDirectionDissector();
-            st.tlsServer = new TlsDirectionDissector();
-        } else if (dir == Direction.TO_SERVER && l > 2 && DnsDissector.looksLikeDns(b, o + 2, l - 2)
-                && ((b[o] & 0xff) << 8 | (b[o + 1] & 0xff)) >= 12) {
-            st.mode = TcpState.Mode.DNS;
-            st.appProto = "dns";
-            st.dnsClient = new DnsTcpFramer();
-            st.dnsServer = new DnsTcpFramer();
-        } else {
-            st.mode = TcpState.Mode.OTHER;
-        }
-    }
-
-    private void dispatch(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
-        switch (st.mode) {
-            case HTTP -> {
-                HttpStreamParser p = dir == Direction.TO_SERVER ? st.requests : st.responses;
-                if (!p.failed()) {
-                    p.feed(b, o, l);
-                }
-            }
-            case TLS -> onTls(flow, st, dir, b, o, l);
-            case DNS -> (dir == Direction.TO_SERVER ? st.dnsClient : st.dnsServer)
-                    .feed(b, o, l, parse -> onDns(flow, dir, parse));
-            default -> {
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ TLS
-
-    private void onTls(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
-        TlsDirectionDissector d = dir == Direction.TO_SERVER ? st.tlsClient : st.tlsServer;
-        if (d.done() || st.tlsReported) {
-            return;
-        }
-        TlsResult r = d.feed(b, o, l);
-        for (String a : r.anomalies()) {
-            count(a);
-        }
-        if (r.clientHello() != null && st.clientHello == null) {
-            st.clientHello = r.clientHello();
-            st.clientHelloMicros = nowMicros;
-        }
-        if (r.serverHello() != null && st.serverHello == null) {
-            st.serverHello = r.serverHello();
-        }
-        if (st.clientHello != null && st.serverHello != null) {
-            reportTls(flow, st, nowMicros);
-        }
-    }
-
-    private void reportTls(Flow flow, TcpState st, long micros) {
-        if (st.tlsReported || st.clientHello == null) {
-            return;
-        }
-        st.tlsReported = true;
-        ClientHello ch = st.clientHello;
-        ServerHello sh = st.serverHello;
-        String version;
-        if (sh != null) {
-            version = TlsDirectionDissector.versionName(sh.selectedVersion());
-        } else {
-            int best = ch.legacyVersion();
-            for (int v : ch.supportedVersions()) {
-                if (!isGrease(v) && v > best && v <= 0x0304) {
-                    best = v;
-                }
-            }
-            version = TlsDirectionDissector.versionName(best);
-        }
-        List<String> offered = new ArrayList<>();
-        for (int v : ch.supportedVersions()) {
-            if (!isGrease(v)) {
-                offered.add(TlsDirectionDissector.hex4(v));
-            }
-        }
-        FlowRef ref = flow.ref();
-        emit(new TlsEvent(micros, ref, ch.sni(), version, ch.alpn(), offered, ch.ja4(),
-                sh == null ? null : sh.alpn(), sh == null ? null : TlsDirectionDissector.hex4(sh.cipherSuite())));
-        mcp.onTls(ref, ch.sni(), dnsNames.nameOf(ref.destIp()), ch.alpn(), micros);
-    }
-
-    private static boolean isGrease(int v) {
-        return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-    }
-
-    // ------------------------------------------------------------------ HTTP
-
-    private void startHttp(Flow flow, TcpState st) {
-        int cap = options.httpBodyCap();
-        st.requests = new HttpStreamParser(Side.REQUEST, new HttpListener() {
-            @Override
-            public void onRequestHead(HttpRequestHead h) {
-                HttpExchange x = new HttpExchange(flow.ref(), nowMicros, h);
-                st.currentRequest = x;
-                st.awaiting.add(x);
-                st.responses.expectResponseTo(h.method());
-                if (mcp.isMcpRequest(x)) {
-                    if ("GET".equals(h.method())) {
-                        st.addMethod("(HTTP GET)");
-                    } else if ("DELETE".equals(h.method())) {
-                        st.addMethod("(HTTP DELETE)");
-                    }
-                }
-            }
-
-            @Override
-            public void onMessageEnd(HttpMessageEnd end) {
-                HttpExchange x = st.currentRequest;
-                st.currentRequest = null;
-                if (x == null || end.bodyBytes() == 0) {
-                    return;
-                }
-                byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.request.header("content-encoding"), cap);
-                RpcParse p = JsonRpcReader.read(body, 0, body.length);
-                if (p.messages().isEmpty()) {
-                    return;
-                }
-                mcp.onRequest(x, p.messages());
-                boolean mcpFlow = x.handshake != null || mcp.isMcpRequest(x);
-                if (mcpFlow) {
-                    for (RpcMessage m : p.messages()) {
-                        if (m.method() != null && McpSemantics.isMcpMethod(m.method())) {
-                            st.addMethod(m.method());
+        private void work() {
+            boolean processing = true;
+            while (true) {
+                Batch b = take(full);
+                if (processing) {
+                    try {
+                        for (int i = 0; i < b.size; i++) {
+                            dissection.process(b.pkts[i]);
                         }
+                    } catch (Throwable t) {
+                        failed = true;
+                        processing = false;
                     }
                 }
-            }
-
-            @Override
-            public void onAnomaly(String name) {
-                count(name);
-            }
-        }, cap);
-        st.responses = new HttpStreamParser(Side.RESPONSE, new HttpListener() {
-            @Override
-            public void onResponseHead(HttpResponseHead h) {
-                if (h.status() >= 100 && h.status() < 200 && h.status() != 101) {
-                    return;
-                }
-                HttpExchange x = st.awaiting.peekFirst();
-                if (x == null) {
-                    st.currentResponse = null;
-                    return;
-                }
-                x.response = h;
-                x.responseMicros = nowMicros;
-                String ct = h.header("content-type");
-                x.eventStream = ct != null && ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-                st.currentResponse = x;
-                mcp.onResponseHead(x);
-            }
-
-            @Override
-            public void onSseEvent(SseEvent e) {
-                HttpExchange x = st.currentResponse;
-                if (x == null) {
-                    return;
-                }
-                List<RpcMessage> msgs = List.of();
-                String data = e.data();
-                if (data != null && !data.isEmpty()) {
-                    char c = firstNonBlank(data);
-                    if (c == '{' || c == '[') {
-                        msgs = JsonRpcReader.read(data).messages();
-                    }
-                }
-                if ("GET".equals(x.request.method())) {
-                    mcp.onStreamEvent(x, e, msgs, nowMicros);
-                } else if (!msgs.isEmpty()) {
-                    mcp.onResponseMessages(x, msgs, nowMicros);
+                boolean last = b.last;
+                b.size = 0;
+                b.last = false;
+                put(free, b);
+                if (last) {
+                    break;
                 }
             }
-
-            @Override
-            public void onMessageEnd(HttpMessageEnd end) {
-                HttpExchange x = st.currentResponse;
-                st.currentResponse = null;
-                if (x == null) {
-                    return;
-                }
-                st.awaiting.remove(x);
-                if (!x.eventStream && end.bodyBytes() > 0) {
-                    byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.response.header("content-encoding"), cap);
-                    if (JsonRpcReader.looksLikeJson(body, 0, body.length)) {
-                        RpcParse p = JsonRpcReader.read(body, 0, body.length);
-                        if (!p.messages().isEmpty()) {
-                            mcp.onResponseMessages(x, p.messages(), nowMicros);
-                        }
-                    }
-                }
-                mcp.onResponseEnd(x, nowMicros);
-                emitHttp(x, end);
-            }
-
-            @Override
-            public void onAnomaly(String name) {
-                count(name);
-            }
-        }, cap);
-    }
-
-    private static char firstNonBlank(String s) {
-        for (int i = 0; i < s.length() && i < 64; i++) {
-            char c = s.charAt(i);
-            if (!Character.isWhitespace(c)) {
-                return c;
+            try {
+                dissection.finish(lastNanos);
+            } catch (Throwable t) {
+                failed = true;
             }
         }
-        return 0;
+
+        private static void copy(DecodedPacket s, DecodedPacket d) {
+            d.tsNanos = s.tsNanos;
+            d.ipVersion = s.ipVersion;
+            d.addrLen = s.addrLen;
+            System.arraycopy(s.srcAddr, 0, d.srcAddr, 0, s.addrLen);
+            System.arraycopy(s.dstAddr, 0, d.dstAddr, 0, s.addrLen);
+            d.protocol = s.protocol;
+            d.srcPort = s.srcPort;
+            d.dstPort = s.dstPort;
+            d.tcpFlags = s.tcpFlags;
+            d.seq = s.seq;
+            d.ack = s.ack;
+            d.ipLength = s.ipLength;
+            if (d.payload.length < s.payloadLength) {
+                d.payload = new byte[Math.max(s.payloadLength, d.payload.length * 2)];
+            }
+            System.arraycopy(s.payload, s.payloadOffset, d.payload, 0, s.payloadLength);
+            d.payloadOffset = 0;
+            d.payloadLength = s.payloadLength;
+        }
+
+        private static Batch take(BlockingQueue<Batch> q) {
+            while (true) {
+                try {
+                    return q.take();
+                } catch (InterruptedException e) {
+                    // keep the run consistent: the batch protocol must complete
+                }
+            }
+        }
+
+        private static void put(BlockingQueue<Batch> q, Batch b) {
+            while (true) {
+                try {
+                    q.put(b);
+                    return;
+                } catch (InterruptedException e) {
+                    // as above
+                }
+            }
+        }
     }
 
-    private void emitHttp(HttpExchange x, HttpMessageEnd end) {
-        HttpRequestHead q = x.request;
-        HttpResponseHead r = x.response;
-        emit(new HttpEvent(x.requestMicros, x.flow, x.host(), x.port(), q.target(), q.method(), q.version(),
-                q.header("user-agent"), r == null ? null : r.header("content-type"),
-                r == null ? null : r.status(), end == null ? 0 : end.bodyBytes()));
+    /** Serialises events from several pipeline threads into one sink. */
+    private static final class SynchronizedSink implements EventSink {
+        private final EventSink delegate;
+
+        SynchronizedSink(EventSink delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public synchronized void accept(WardenEvent event) {
+            delegate.accept(event);
+        }
+
+        @Override
+        public synchronized void flush() {
+            delegate.flush();
+        }
+
+        @Override
+        public synchronized void close() {
+            delegate.close();
+        }
     }
 }

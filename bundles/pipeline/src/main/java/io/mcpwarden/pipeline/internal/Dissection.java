@@ -1,0 +1,526 @@
+package io.mcpwarden.pipeline.internal;
+
+import io.mcpwarden.capture.DecodedPacket;
+import io.mcpwarden.capture.PacketDecoder;
+import io.mcpwarden.capture.PacketRecord;
+import io.mcpwarden.capture.PacketSource;
+import io.mcpwarden.dissect.dns.DnsDissector;
+import io.mcpwarden.dissect.dns.DnsMessage;
+import io.mcpwarden.dissect.dns.DnsParse;
+import io.mcpwarden.dissect.dns.DnsQuestion;
+import io.mcpwarden.dissect.dns.DnsRecord;
+import io.mcpwarden.dissect.dns.DnsTcpFramer;
+import io.mcpwarden.dissect.http.HttpDetect;
+import io.mcpwarden.dissect.http.HttpListener;
+import io.mcpwarden.dissect.http.HttpMessageEnd;
+import io.mcpwarden.dissect.http.HttpRequestHead;
+import io.mcpwarden.dissect.http.HttpResponseHead;
+import io.mcpwarden.dissect.http.HttpStreamParser;
+import io.mcpwarden.dissect.http.Side;
+import io.mcpwarden.dissect.http.SseEvent;
+import io.mcpwarden.dissect.tls.ClientHello;
+import io.mcpwarden.dissect.tls.ServerHello;
+import io.mcpwarden.dissect.tls.TlsDirectionDissector;
+import io.mcpwarden.dissect.tls.TlsResult;
+import io.mcpwarden.events.EventSink;
+import io.mcpwarden.flow.Direction;
+import io.mcpwarden.flow.Flow;
+import io.mcpwarden.flow.FlowConfig;
+import io.mcpwarden.flow.FlowListener;
+import io.mcpwarden.flow.FlowTable;
+import io.mcpwarden.mcp.JsonRpcReader;
+import io.mcpwarden.mcp.McpSemantics;
+import io.mcpwarden.mcp.RpcMessage;
+import io.mcpwarden.mcp.RpcParse;
+import io.mcpwarden.model.DnsAnswer;
+import io.mcpwarden.model.DnsEvent;
+import io.mcpwarden.model.FlowEvent;
+import io.mcpwarden.model.FlowRef;
+import io.mcpwarden.model.HttpEvent;
+import io.mcpwarden.model.TlsEvent;
+import io.mcpwarden.model.WardenEvent;
+import io.mcpwarden.pipeline.InspectOptions;
+import io.mcpwarden.pipeline.InspectionSummary;
+import io.mcpwarden.pipeline.RunControl;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Flows, reassembly, DNS / TLS / HTTP dissection and MCP recognition for the packets of one shard.
+ * Single-threaded: one instance per pipeline thread. Emits events into a shared, thread-safe sink.
+ */
+final class Dissection implements FlowListener {
+    private final EventSink sink;
+    private final InspectOptions options;
+    private final FlowTable flows;
+    private final DnsNames dnsNames;
+    private final McpTracker mcp;
+    private final Map<String, Long> eventCounts = new TreeMap<>();
+    private final Map<String, Long> anomalies = new TreeMap<>();
+    private long flowsCreated;
+    private long nowMicros;
+    private long lastMicros;
+
+    Dissection(EventSink sink, InspectOptions options, DnsNames dnsNames) {
+        this.sink = sink;
+        this.options = options;
+        this.dnsNames = dnsNames;
+        FlowConfig d = FlowConfig.DEFAULTS;
+        this.flows = new FlowTable(new FlowConfig(options.maxFlows(), options.streamBufferCap(),
+                Math.max(d.maxBufferTotal(), (long) options.streamBufferCap() * 4),
+                options.tcpIdleSeconds() * 1_000_000_000L, options.udpIdleSeconds() * 1_000_000_000L,
+                d.tcpClosedLingerNanos()), this);
+        this.mcp = new McpTracker(this::emit);
+    }
+
+    /** One decoded TCP or UDP packet. */
+    void process(DecodedPacket pkt) {
+        nowMicros = pkt.tsNanos / 1000;
+        lastMicros = Math.max(lastMicros, nowMicros);
+        try {
+            flows.process(pkt);
+        } catch (RuntimeException bug) {
+            count("pipeline.internal_error");
+        }
+    }
+
+    /**
+     * Ends every flow and reports every pending handshake. {@code lastNanos} is the capture time of the run's
+     * last packet (of any shard), so that flows open at the end are stamped alike however the run was sharded.
+     */
+    void finish(long lastNanos) {
+        lastMicros = Math.max(lastMicros, lastNanos / 1000);
+        nowMicros = lastMicros;
+        flows.expire(Math.max(lastNanos, lastMicros * 1000));
+        flows.closeAll("shutdown");
+        mcp.finish(lastMicros);
+    }
+
+    long flowsCreated() {
+        return flowsCreated;
+    }
+
+    Map<String, Long> eventCounts() {
+        return eventCounts;
+    }
+
+    /** Flow, anomaly and MCP counters of this shard. */
+    Map<String, Long> counters() {
+        Map<String, Long> counters = new TreeMap<>();
+        flows.counters().forEach((k, v) -> counters.put("flow." + k, v));
+        counters.putAll(anomalies);
+        counters.put("mcp.sessions", mcp.sessions());
+        counters.put("mcp.encrypted_suspects", mcp.encryptedSuspects());
+        return counters;
+    }
+
+    private void emit(WardenEvent e) {
+        eventCounts.merge(e.eventType(), 1L, Long::sum);
+        sink.accept(e);
+    }
+
+    private void count(String anomaly) {
+        anomalies.merge(anomaly, 1L, Long::sum);
+    }
+
+    // ------------------------------------------------------------------ flow listener
+
+    @Override
+    public void onFlowStart(Flow flow) {
+        flowsCreated++;
+    }
+
+    @Override
+    public void onData(Flow flow, Direction dir, byte[] buf, int off, int len, long tsNanos) {
+        nowMicros = tsNanos / 1000;
+        try {
+            if (flow.protocol() == DecodedPacket.PROTO_UDP) {
+                onUdp(flow, dir, buf, off, len);
+            } else {
+                onTcp(flow, dir, buf, off, len);
+            }
+        } catch (RuntimeException bug) {
+            // a dissector bug must not take the pipeline down: count it and stop dissecting this flow
+            count("pipeline.dissector_error");
+            TcpState st = state(flow);
+            st.mode = TcpState.Mode.OTHER;
+        }
+    }
+
+    @Override
+    public void onGap(Flow flow, Direction dir, long bytesMissing, long tsNanos) {
+        if (!(flow.attachment() instanceof TcpState st)) {
+            return;
+        }
+        try {
+            switch (st.mode) {
+                case HTTP -> (dir == Direction.TO_SERVER ? st.requests : st.responses).gap();
+                case TLS -> (dir == Direction.TO_SERVER ? st.tlsClient : st.tlsServer).gap();
+                case DNS -> (dir == Direction.TO_SERVER ? st.dnsClient : st.dnsServer).gap();
+                case UNKNOWN -> st.mode = TcpState.Mode.OTHER;
+                default -> {
+                }
+            }
+        } catch (RuntimeException bug) {
+            count("pipeline.dissector_error");
+            st.mode = TcpState.Mode.OTHER;
+        }
+    }
+
+    @Override
+    public void onFlowEnd(Flow flow, String reason, long tsNanos) {
+        long micros = Math.max(tsNanos / 1000, 0);
+        nowMicros = micros;
+        String appProto = null;
+        List<String> methods = List.of();
+        if (flow.attachment() instanceof TcpState st) {
+            try {
+                if (st.mode == TcpState.Mode.HTTP) {
+                    st.requests.end();
+                    st.responses.end();
+                    for (HttpExchange x : st.awaiting) {
+                        emitHttp(x, null);
+                    }
+                    st.awaiting.clear();
+                } else if (st.mode == TcpState.Mode.TLS) {
+                    reportTls(flow, st, micros);
+                }
+            } catch (RuntimeException bug) {
+                count("pipeline.dissector_error");
+            }
+            appProto = st.appProto;
+            if (st.mcpMethods != null) {
+                methods = new ArrayList<>(st.mcpMethods);
+                appProto = "mcp";
+            }
+        }
+        mcp.onFlowEnd(flow.id(), micros);
+        emit(new FlowEvent(micros, flow.ref(), flow.startNanos() / 1000, flow.packets(Direction.TO_SERVER),
+                flow.packets(Direction.TO_CLIENT), flow.bytes(Direction.TO_SERVER), flow.bytes(Direction.TO_CLIENT),
+                flow.state(), reason, appProto, flow.gaps(), methods));
+    }
+
+    private static TcpState state(Flow flow) {
+        if (flow.attachment() instanceof TcpState st) {
+            return st;
+        }
+        TcpState st = new TcpState();
+        flow.attach(st);
+        return st;
+    }
+
+    // ------------------------------------------------------------------ UDP: DNS
+
+    private void onUdp(Flow flow, Direction dir, byte[] buf, int off, int len) {
+        TcpState st = state(flow);
+        if (st.mode == TcpState.Mode.UNKNOWN) {
+            st.mode = DnsDissector.looksLikeDns(buf, off, len) ? TcpState.Mode.DNS : TcpState.Mode.OTHER;
+            if (st.mode == TcpState.Mode.DNS) {
+                st.appProto = "dns";
+            }
+        }
+        if (st.mode == TcpState.Mode.DNS) {
+            onDns(flow, dir, DnsDissector.parse(buf, off, len));
+        }
+    }
+
+    private void onDns(Flow flow, Direction dir, DnsParse parse) {
+        for (String a : parse.anomalies()) {
+            count(a);
+        }
+        DnsMessage m = parse.message();
+        if (m == null || m.questions().isEmpty()) {
+            return;
+        }
+        DnsQuestion q = m.questions().get(0);
+        FlowRef ref = dir == Direction.TO_SERVER ? flow.ref() : flow.ref().reversed();
+        if (!m.response()) {
+            emit(new DnsEvent(nowMicros, ref, "query", m.id(), q.name(), q.typeName(), null, List.of()));
+            return;
+        }
+        List<DnsAnswer> answers = new ArrayList<>(m.answers().size());
+        for (DnsRecord r : m.answers()) {
+            answers.add(new DnsAnswer(r.name(), r.typeName(), r.ttl(), r.rdata()));
+            if (r.type() == 1 || r.type() == 28) {
+                dnsNames.learn(r.rdata(), q.name());
+            }
+        }
+        emit(new DnsEvent(nowMicros, ref, "answer", m.id(), q.name(), q.typeName(), m.rcodeName(), answers));
+    }
+
+    // ------------------------------------------------------------------ TCP: protocol by content
+
+    private void onTcp(Flow flow, Direction dir, byte[] buf, int off, int len) {
+        TcpState st = state(flow);
+        if (st.mode == TcpState.Mode.UNKNOWN) {
+            if (st.sniffLen + len < TcpState.SNIFF_BYTES && st.sniffLen + len < 64 && !endsHead(buf, off, len)) {
+                if (st.sniff == null) {
+                    st.sniff = new byte[TcpState.SNIFF_BYTES];
+                }
+                System.arraycopy(buf, off, st.sniff, st.sniffLen, len);
+                st.sniffLen += len;
+                if (dir == Direction.TO_SERVER) {
+                    return;
+                }
+            }
+            byte[] b = buf;
+            int o = off;
+            int l = len;
+            if (st.sniffLen > 0) {
+                b = new byte[st.sniffLen + len];
+                System.arraycopy(st.sniff, 0, b, 0, st.sniffLen);
+                System.arraycopy(buf, off, b, st.sniffLen, len);
+                o = 0;
+                l = b.length;
+                st.sniff = null;
+                st.sniffLen = 0;
+            }
+            classify(flow, st, dir, b, o, l);
+            if (st.mode == TcpState.Mode.OTHER || st.mode == TcpState.Mode.UNKNOWN) {
+                return;
+            }
+            dispatch(flow, st, dir, b, o, l);
+            return;
+        }
+        dispatch(flow, st, dir, buf, off, len);
+    }
+
+    private static boolean endsHead(byte[] buf, int off, int len) {
+        return len > 0 && buf[off + len - 1] == '\n';
+    }
+
+    private void classify(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
+        if (dir == Direction.TO_SERVER && HttpDetect.looksLikeRequest(b, o, l)
+                || dir == Direction.TO_CLIENT && HttpDetect.looksLikeResponse(b, o, l)) {
+            st.mode = TcpState.Mode.HTTP;
+            st.appProto = "http";
+            startHttp(flow, st);
+        } else if (dir == Direction.TO_SERVER && TlsDirectionDissector.looksLikeClientHello(b, o, l)) {
+            st.mode = TcpState.Mode.TLS;
+            st.appProto = "tls";
+            st.tlsClient = new TlsDirectionDissector();
+            st.tlsServer = new TlsDirectionDissector();
+        } else if (dir == Direction.TO_SERVER && l > 2 && DnsDissector.looksLikeDns(b, o + 2, l - 2)
+                && ((b[o] & 0xff) << 8 | (b[o + 1] & 0xff)) >= 12) {
+            st.mode = TcpState.Mode.DNS;
+            st.appProto = "dns";
+            st.dnsClient = new DnsTcpFramer();
+            st.dnsServer = new DnsTcpFramer();
+        } else {
+            st.mode = TcpState.Mode.OTHER;
+        }
+    }
+
+    private void dispatch(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
+        switch (st.mode) {
+            case HTTP -> {
+                HttpStreamParser p = dir == Direction.TO_SERVER ? st.requests : st.responses;
+                if (!p.failed()) {
+                    p.feed(b, o, l);
+                }
+            }
+            case TLS -> onTls(flow, st, dir, b, o, l);
+            case DNS -> (dir == Direction.TO_SERVER ? st.dnsClient : st.dnsServer)
+                    .feed(b, o, l, parse -> onDns(flow, dir, parse));
+            default -> {
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ TLS
+
+    private void onTls(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
+        TlsDirectionDissector d = dir == Direction.TO_SERVER ? st.tlsClient : st.tlsServer;
+        if (d.done() || st.tlsReported) {
+            return;
+        }
+        TlsResult r = d.feed(b, o, l);
+        for (String a : r.anomalies()) {
+            count(a);
+        }
+        if (r.clientHello() != null && st.clientHello == null) {
+            st.clientHello = r.clientHello();
+            st.clientHelloMicros = nowMicros;
+        }
+        if (r.serverHello() != null && st.serverHello == null) {
+            st.serverHello = r.serverHello();
+        }
+        if (st.clientHello != null && st.serverHello != null) {
+            reportTls(flow, st, nowMicros);
+        }
+    }
+
+    private void reportTls(Flow flow, TcpState st, long micros) {
+        if (st.tlsReported || st.clientHello == null) {
+            return;
+        }
+        st.tlsReported = true;
+        ClientHello ch = st.clientHello;
+        ServerHello sh = st.serverHello;
+        String version;
+        if (sh != null) {
+            version = TlsDirectionDissector.versionName(sh.selectedVersion());
+        } else {
+            int best = ch.legacyVersion();
+            for (int v : ch.supportedVersions()) {
+                if (!isGrease(v) && v > best && v <= 0x0304) {
+                    best = v;
+                }
+            }
+            version = TlsDirectionDissector.versionName(best);
+        }
+        List<String> offered = new ArrayList<>();
+        for (int v : ch.supportedVersions()) {
+            if (!isGrease(v)) {
+                offered.add(TlsDirectionDissector.hex4(v));
+            }
+        }
+        FlowRef ref = flow.ref();
+        emit(new TlsEvent(micros, ref, ch.sni(), version, ch.alpn(), offered, ch.ja4(),
+                sh == null ? null : sh.alpn(), sh == null ? null : TlsDirectionDissector.hex4(sh.cipherSuite())));
+        mcp.onTls(ref, ch.sni(), dnsNames.nameOf(ref.destIp()), ch.alpn(), micros);
+    }
+
+    private static boolean isGrease(int v) {
+        return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private void startHttp(Flow flow, TcpState st) {
+        int cap = options.httpBodyCap();
+        st.requests = new HttpStreamParser(Side.REQUEST, new HttpListener() {
+            @Override
+            public void onRequestHead(HttpRequestHead h) {
+                HttpExchange x = new HttpExchange(flow.ref(), nowMicros, h);
+                st.currentRequest = x;
+                st.awaiting.add(x);
+                st.responses.expectResponseTo(h.method());
+                if (mcp.isMcpRequest(x)) {
+                    if ("GET".equals(h.method())) {
+                        st.addMethod("(HTTP GET)");
+                    } else if ("DELETE".equals(h.method())) {
+                        st.addMethod("(HTTP DELETE)");
+                    }
+                }
+            }
+
+            @Override
+            public void onMessageEnd(HttpMessageEnd end) {
+                HttpExchange x = st.currentRequest;
+                st.currentRequest = null;
+                if (x == null || end.bodyBytes() == 0) {
+                    return;
+                }
+                byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.request.header("content-encoding"), cap);
+                RpcParse p = JsonRpcReader.read(body, 0, body.length);
+                if (p.messages().isEmpty()) {
+                    return;
+                }
+                mcp.onRequest(x, p.messages());
+                boolean mcpFlow = x.handshake != null || mcp.isMcpRequest(x);
+                if (mcpFlow) {
+                    for (RpcMessage m : p.messages()) {
+                        if (m.method() != null && McpSemantics.isMcpMethod(m.method())) {
+                            st.addMethod(m.method());
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void onAnomaly(String name) {
+                count(name);
+            }
+        }, cap);
+        st.responses = new HttpStreamParser(Side.RESPONSE, new HttpListener() {
+            @Override
+            public void onResponseHead(HttpResponseHead h) {
+                if (h.status() >= 100 && h.status() < 200 && h.status() != 101) {
+                    return;
+                }
+                HttpExchange x = st.awaiting.peekFirst();
+                if (x == null) {
+                    st.currentResponse = null;
+                    return;
+                }
+                x.response = h;
+                x.responseMicros = nowMicros;
+                String ct = h.header("content-type");
+                x.eventStream = ct != null && ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+                st.currentResponse = x;
+                mcp.onResponseHead(x);
+            }
+
+            @Override
+            public void onSseEvent(SseEvent e) {
+                HttpExchange x = st.currentResponse;
+                if (x == null) {
+                    return;
+                }
+                List<RpcMessage> msgs = List.of();
+                String data = e.data();
+                if (data != null && !data.isEmpty()) {
+                    char c = firstNonBlank(data);
+                    if (c == '{' || c == '[') {
+                        msgs = JsonRpcReader.read(data).messages();
+                    }
+                }
+                if ("GET".equals(x.request.method())) {
+                    mcp.onStreamEvent(x, e, msgs, nowMicros);
+                } else if (!msgs.isEmpty()) {
+                    mcp.onResponseMessages(x, msgs, nowMicros);
+                }
+            }
+
+            @Override
+            public void onMessageEnd(HttpMessageEnd end) {
+                HttpExchange x = st.currentResponse;
+                st.currentResponse = null;
+                if (x == null) {
+                    return;
+                }
+                st.awaiting.remove(x);
+                if (!x.eventStream && end.bodyBytes() > 0) {
+                    byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.response.header("content-encoding"), cap);
+                    if (JsonRpcReader.looksLikeJson(body, 0, body.length)) {
+                        RpcParse p = JsonRpcReader.read(body, 0, body.length);
+                        if (!p.messages().isEmpty()) {
+                            mcp.onResponseMessages(x, p.messages(), nowMicros);
+                        }
+                    }
+                }
+                mcp.onResponseEnd(x, nowMicros);
+                emitHttp(x, end);
+            }
+
+            @Override
+            public void onAnomaly(String name) {
+                count(name);
+            }
+        }, cap);
+    }
+
+    private static char firstNonBlank(String s) {
+        for (int i = 0; i < s.length() && i < 64; i++) {
+            char c = s.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private void emitHttp(HttpExchange x, HttpMessageEnd end) {
+        HttpRequestHead q = x.request;
+        HttpResponseHead r = x.response;
+        emit(new HttpEvent(x.requestMicros, x.flow, x.host(), x.port(), q.target(), q.method(), q.version(),
+                q.header("user-agent"), r == null ? null : r.header("content-type"),
+                r == null ? null : r.status(), end == null ? 0 : end.bodyBytes()));
+    }
+}
