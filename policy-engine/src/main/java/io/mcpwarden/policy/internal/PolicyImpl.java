@@ -1,0 +1,374 @@
+package io.mcpwarden.policy.internal;
+
+import io.mcpwarden.model.FlowRef;
+import io.mcpwarden.model.RulesEvent;
+import io.mcpwarden.model.VerdictEvent;
+import io.mcpwarden.model.WardenEvent;
+import io.mcpwarden.policy.Policy;
+import io.mcpwarden.policy.PolicyConfig;
+import io.mcpwarden.policy.Registry;
+import io.mcpwarden.policy.RegistryCheck;
+import io.mcpwarden.policy.RuleError;
+import io.mcpwarden.policy.RuleSetInfo;
+import io.mcpwarden.policy.facts.Subject;
+import io.mcpwarden.policy.facts.Verdict;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A policy: the rule set and registry in force behind one atomic reference, a decision cache that lives and dies
+ * with them, and a watcher thread that reloads changed files once they are stable across two scans.
+ */
+public final class PolicyImpl implements Policy {
+    static final System.Logger LOG = System.getLogger("io.mcpwarden.policy");
+    static final long DEFAULT_SCAN_MILLIS = Long.getLong("warden.policy.scanMillis", 500L);
+    private static final int CACHE_MAX = 100_000;
+    private static final int RULES_EVENTS_MAX = 1_000;
+    private static final Comparator<Verdict> ORDER = Comparator
+            .comparingInt((Verdict v) -> switch (v.action()) {
+                case "block" -> 0;
+                case "alert" -> 1;
+                default -> 2;
+            })
+            .thenComparing(Verdict::rule);
+
+    /** What judges an event: swapped as a whole. */
+    private record State(RuleSet rules, RegistryImpl registry, Map<Subject, Cached> cache) {
+    }
+
+    private record Cached(List<Verdict> verdicts, long expiresNanos) {
+    }
+
+    private final PolicyConfig config;
+    private final long scanMillis;
+    private final AtomicReference<State> state = new AtomicReference<>();
+    private final Subjects subjects = new Subjects();
+    private final ArrayDeque<RulesEvent> rulesEvents = new ArrayDeque<>();
+    private final Map<String, AtomicLong> ruleFailures = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> limitHits = new ConcurrentHashMap<>();
+    private volatile List<RuleError> lastErrors = List.of();
+    private volatile Thread watcher;
+    private volatile boolean closed;
+
+    // watcher state (watcher thread only, after construction)
+    private String rulesPending;
+    private String rulesAttempted;
+    private String registryPending;
+    private String registryAttempted;
+
+    PolicyImpl(PolicyConfig config, long scanMillis) {
+        this.config = config;
+        this.scanMillis = scanMillis;
+        if (!Files.isDirectory(config.rulesDir())) {
+            throw new IllegalArgumentException("rules directory not found: " + config.rulesDir());
+        }
+        RuleSet initial = emptyRuleSet();
+        state.set(new State(initial, RegistryImpl.EMPTY, newCache()));
+        scanRegistry(true);
+        scanRules(true);
+        if (config.watch()) {
+            Thread t = new Thread(this::watch, "warden-policy-watch");
+            t.setDaemon(true);
+            watcher = t;
+            t.start();
+        }
+    }
+
+    private static RuleSet emptyRuleSet() {
+        CompiledRules c = DrlCompiler.compile(new TreeMap<>());
+        if (!c.ok()) {
+            throw new IllegalStateException("the rule engine cannot build an empty rule set: " + c.errors());
+        }
+        return new RuleSet(c.kieBase(), c.hash(), 0, Instant.now());
+    }
+
+    private static Map<Subject, Cached> newCache() {
+        return new ConcurrentHashMap<>();
+    }
+
+    // ---- judging --------------------------------------------------------------------------------------------
+
+    @Override
+    public List<VerdictEvent> judge(WardenEvent event) {
+        try {
+            return judgeOrThrow(event);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            count(ruleFailures, "(engine)", e, "judging an event failed");
+            return List.of();
+        }
+    }
+
+    private List<VerdictEvent> judgeOrThrow(WardenEvent event) {
+        if (event == null) {
+            return List.of();
+        }
+        State st = state.get();
+        Subject subject = subjects.of(event, st.registry());
+        if (subject == null) {
+            return List.of();
+        }
+        boolean cacheable = !config.cacheTtl().isZero() && !subject.firstSight();
+        if (cacheable) {
+            Cached c = st.cache().get(subject);
+            if (c != null && c.expiresNanos() - System.nanoTime() > 0) {
+                return stamp(event, subject, st.rules().hash, c.verdicts());
+            }
+        }
+        RuleSet.Firing firing = st.rules().fire(event, subject, config.maxFiringsPerEvent(),
+                (rule, t) -> count(ruleFailures, rule, t, "rule threw"));
+        if (firing.limitHit()) {
+            count(limitHits, String.valueOf(firing.lastRule()), null,
+                    "rule firing limit " + config.maxFiringsPerEvent() + " reached (looping rule?), last rule");
+        }
+        List<Verdict> verdicts = new ArrayList<>(firing.verdicts());
+        verdicts.sort(ORDER);
+        if (cacheable && !firing.limitHit()) {
+            Map<Subject, Cached> cache = st.cache();
+            if (cache.size() >= CACHE_MAX) {
+                cache.clear();
+            }
+            cache.put(subject, new Cached(List.copyOf(verdicts), System.nanoTime() + config.cacheTtl().toNanos()));
+        }
+        return stamp(event, subject, st.rules().hash, verdicts);
+    }
+
+    private static List<VerdictEvent> stamp(WardenEvent e, Subject s, String hash, List<Verdict> verdicts) {
+        if (verdicts.isEmpty()) {
+            return List.of();
+        }
+        FlowRef flow = e.flow();
+        List<VerdictEvent> out = new ArrayList<>(verdicts.size());
+        for (Verdict v : verdicts) {
+            out.add(new VerdictEvent(e.tsMicros(), flow, v.action(), v.rule(), v.severity(), v.reason(), hash,
+                    s.endpoint(), s.eventType()));
+        }
+        return out;
+    }
+
+    private void count(Map<String, AtomicLong> counts, String rule, Throwable t, String what) {
+        long n = counts.computeIfAbsent(rule, k -> new AtomicLong()).incrementAndGet();
+        if (n == 1 || Long.bitCount(n) == 1 && n >= 1024) {
+            LOG.log(Level.WARNING, what + " '" + rule + "' (" + n + " time(s) so far)"
+                    + (t == null ? "" : ": " + t), (Throwable) null);
+        }
+    }
+
+    /** How often each rule threw (rule name → count). */
+    public Map<String, Long> ruleFailures() {
+        Map<String, Long> m = new TreeMap<>();
+        ruleFailures.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** How often the firing limit was reached, by the last rule fired. */
+    public Map<String, Long> firingLimitHits() {
+        Map<String, Long> m = new TreeMap<>();
+        limitHits.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    // ---- info -----------------------------------------------------------------------------------------------
+
+    @Override
+    public RuleSetInfo info() {
+        RuleSet r = state.get().rules();
+        return new RuleSetInfo(r.hash, r.rules, r.loadedAt, lastErrors);
+    }
+
+    @Override
+    public List<RulesEvent> drainRulesEvents() {
+        synchronized (rulesEvents) {
+            List<RulesEvent> out = new ArrayList<>(rulesEvents);
+            rulesEvents.clear();
+            return out;
+        }
+    }
+
+    @Override
+    public Registry registry() {
+        return state.get().registry();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = watcher;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void emit(RulesEvent e) {
+        synchronized (rulesEvents) {
+            if (rulesEvents.size() >= RULES_EVENTS_MAX) {
+                rulesEvents.removeFirst();
+            }
+            rulesEvents.addLast(e);
+        }
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    // ---- loading --------------------------------------------------------------------------------------------
+
+    private void watch() {
+        while (!closed) {
+            try {
+                Thread.sleep(scanMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                scanRegistry(false);
+                scanRules(false);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.ERROR, "policy watcher: " + e, e);
+            }
+        }
+    }
+
+    /** One scan of the rules directory; loads a changed set once it is stable across two scans. */
+    private void scanRules(boolean initial) {
+        SortedMap<String, byte[]> files;
+        try {
+            files = Sources.readRules(config.rulesDir());
+        } catch (IOException | RuntimeException e) {
+            if (initial) {
+                reject(List.of(new RuleError("", 0, 0, "cannot read " + config.rulesDir() + ": " + e)), null);
+            }
+            return;
+        }
+        String fingerprint = Hashes.ofFiles(files);
+        if (!initial) {
+            if (fingerprint.equals(rulesAttempted)) {
+                rulesPending = null;
+                return;
+            }
+            if (!fingerprint.equals(rulesPending)) {
+                rulesPending = fingerprint;
+                return;
+            }
+        }
+        rulesAttempted = fingerprint;
+        rulesPending = null;
+        long t0 = System.nanoTime();
+        CompiledRules c = DrlCompiler.compile(files);
+        if (!c.ok()) {
+            reject(c.errors(), null);
+            return;
+        }
+        RuleSet next = new RuleSet(c.kieBase(), c.hash(), c.rules(), Instant.now());
+        warm(next);
+        swap(next, null);
+        lastErrors = List.of();
+        emit(new RulesEvent(nowMicros(), "loaded", next.hash, next.rules, null, 0, 0, null));
+        LOG.log(Level.INFO, "rule set " + next.hash + " loaded: " + next.rules + " rules in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    /** One scan of the registry file; same stability rule. */
+    private void scanRegistry(boolean initial) {
+        Path file = config.registryFile();
+        if (file == null) {
+            return;
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            content = null;
+        } catch (IOException e) {
+            return;
+        }
+        String fingerprint = content == null ? "missing" : Hashes.of(content);
+        if (!initial) {
+            if (fingerprint.equals(registryAttempted)) {
+                registryPending = null;
+                return;
+            }
+            if (!fingerprint.equals(registryPending)) {
+                registryPending = fingerprint;
+                return;
+            }
+        }
+        registryAttempted = fingerprint;
+        registryPending = null;
+        String name = file.getFileName().toString();
+        if (content == null) {
+            reject(List.of(new RuleError(name, 0, 0, "registry file not found: " + file)), name);
+            return;
+        }
+        RegistryParser.Parsed p = RegistryParser.parse(name, content);
+        RegistryCheck check = p.check();
+        if (!check.ok()) {
+            reject(check.errors(), name);
+            return;
+        }
+        swap(null, p.registry());
+        RuleSet r = state.get().rules();
+        emit(new RulesEvent(nowMicros(), "loaded", r.hash, r.rules, name, 0, 0, null));
+        LOG.log(Level.INFO, "registry " + name + " loaded: " + check.servers().size() + " servers, " + check.hash());
+    }
+
+    private void reject(List<RuleError> errors, String registryFile) {
+        RuleSet r = state.get().rules();
+        if (registryFile == null) {
+            lastErrors = List.copyOf(errors);
+        }
+        for (RuleError e : errors) {
+            emit(new RulesEvent(nowMicros(), "rejected", r.hash, r.rules, e.file(), e.line(), e.column(),
+                    e.message()));
+            LOG.log(Level.WARNING, "rejected " + e + " (keeping rule set " + r.hash + ")");
+        }
+    }
+
+    private void swap(RuleSet rules, RegistryImpl registry) {
+        State old;
+        State next;
+        do {
+            old = state.get();
+            next = new State(rules == null ? old.rules() : rules, registry == null ? old.registry() : registry,
+                    newCache());
+        } while (!state.compareAndSet(old, next));
+    }
+
+    /** Runs the new set once so that its first real event does not pay for lazy building. */
+    private static void warm(RuleSet rules) {
+        Subject s = new Subject("mcp", "warm.invalid", 443, "/mcp", "warm.invalid:443/mcp", false, "", true, "",
+                false, true, true, "", false, "", "");
+        try {
+            rules.fire(null, s, 100, (rule, t) -> { });
+            rules.fire(null, s, 100, (rule, t) -> { });
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "warm-up: " + e);
+        }
+    }
+
+    /** Compiles without swapping (for {@code check}). */
+    static CompiledRules compileDir(Path dir) throws IOException {
+        return DrlCompiler.compile(Sources.readRules(dir));
+    }
+}

@@ -1,0 +1,130 @@
+package io.mcpwarden.policy.internal;
+
+import io.mcpwarden.policy.RegisteredServer;
+import io.mcpwarden.policy.Registry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Immutable registry index: exact hosts in a hash map, wildcard patterns in a map keyed by the domain suffix they
+ * cover; a lookup walks the host's suffixes label by label (at most one map probe per label).
+ */
+final class RegistryImpl implements Registry {
+    static final RegistryImpl EMPTY = new RegistryImpl(List.of(), List.of(), "");
+    private static final int LOOKALIKE_CACHE_MAX = 10_000;
+
+    /** One server with its parsed patterns and address ranges. */
+    record Entry(int index, RegisteredServer server, List<HostPattern> patterns, List<Cidr> ranges) {
+    }
+
+    private final List<RegisteredServer> servers;
+    private final List<Entry> entries;
+    private final Map<String, List<Entry>> exact = new HashMap<>();
+    private final Map<String, List<Entry>> wildcard = new HashMap<>();
+    private final String hash;
+    private final Map<String, String> lookalikes = new ConcurrentHashMap<>();
+
+    RegistryImpl(List<RegisteredServer> servers, List<Entry> entries, String hash) {
+        this.servers = List.copyOf(servers);
+        this.entries = List.copyOf(entries);
+        this.hash = hash;
+        for (Entry e : entries) {
+            for (HostPattern p : e.patterns()) {
+                (p.wildcard() ? wildcard : exact).computeIfAbsent(p.host(), k -> new ArrayList<>()).add(e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<RegisteredServer> match(String host, int port, String path) {
+        return matchEntry(host, port, path).map(Entry::server);
+    }
+
+    Optional<Entry> matchEntry(String rawHost, int port, String path) {
+        String host = HostPattern.normaliseHost(rawHost);
+        if (host.isEmpty()) {
+            return Optional.empty();
+        }
+        Entry best = null;
+        best = better(best, exact.get(host), host, false, port, path);
+        for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+            String suffix = host.substring(dot + 1);
+            best = better(best, wildcard.get(suffix), suffix, true, port, path);
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static Entry better(Entry best, List<Entry> candidates, String key, boolean wild, int port, String path) {
+        if (candidates == null) {
+            return best;
+        }
+        for (Entry e : candidates) {
+            if (best != null && best.index() <= e.index()) {
+                continue;
+            }
+            for (HostPattern p : e.patterns()) {
+                if (p.wildcard() == wild && p.host().equals(key) && p.matchesPortPath(port, path)) {
+                    best = e;
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public Optional<String> lookalikeOf(String rawHost) {
+        String host = HostPattern.normaliseHost(rawHost);
+        if (host.isEmpty() || entries.isEmpty() || isAddress(host) || matchEntry(host, 0, null).isPresent()) {
+            return Optional.empty();
+        }
+        String cached = lookalikes.get(host);
+        if (cached == null) {
+            cached = "";
+            for (Entry e : entries) {
+                if (Lookalike.imitatesAny(host, e.patterns())) {
+                    cached = e.server().name();
+                    break;
+                }
+            }
+            if (lookalikes.size() >= LOOKALIKE_CACHE_MAX) {
+                lookalikes.clear();
+            }
+            lookalikes.put(host, cached);
+        }
+        return cached.isEmpty() ? Optional.empty() : Optional.of(cached);
+    }
+
+    static boolean isAddress(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public List<RegisteredServer> servers() {
+        return servers;
+    }
+
+    @Override
+    public String hash() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "Registry[" + servers.size() + " servers, " + hash + "]";
+    }
+}

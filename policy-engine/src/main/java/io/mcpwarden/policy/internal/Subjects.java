@@ -1,0 +1,133 @@
+package io.mcpwarden.policy.internal;
+
+import io.mcpwarden.model.DnsEvent;
+import io.mcpwarden.model.FlowRef;
+import io.mcpwarden.model.HttpEvent;
+import io.mcpwarden.model.McpEvent;
+import io.mcpwarden.model.TlsEvent;
+import io.mcpwarden.model.WardenEvent;
+import io.mcpwarden.policy.facts.ProtocolRevisions;
+import io.mcpwarden.policy.facts.Subject;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Computes the {@link Subject} of an event in Java (registry match, look-alike, first sight, name tokens). */
+final class Subjects {
+    static final int FIRST_SIGHT_MAX = 100_000;
+
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+    /** The subject, or null for events that are not judged (flow, verdict, rules, DNS answers). */
+    Subject of(WardenEvent event, RegistryImpl registry) {
+        FlowRef f = event.flow();
+        String clientIp = f == null || f.srcIp() == null ? "" : f.srcIp();
+        if (event instanceof McpEvent m) {
+            String ep = m.endpoint() == null ? "" : m.endpoint();
+            int slash = ep.indexOf('/');
+            String hostPort = slash < 0 ? ep : ep.substring(0, slash);
+            String path = slash < 0 ? "" : HostPattern.normalisePath(ep.substring(slash));
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            int port = colon < 0 ? (f == null ? 0 : f.destPort()) : parsePort(hostPort.substring(colon + 1));
+            if (host.isEmpty() && m.sni() != null) {
+                host = m.sni();
+            }
+            if (host.isEmpty() && f != null) {
+                host = f.destIp();
+            }
+            host = HostPattern.normaliseHost(host);
+            String pv = m.protocolVersion() != null ? m.protocolVersion()
+                    : m.clientProtocolVersion() == null ? "" : m.clientProtocolVersion();
+            String client = m.clientName() == null ? "" : m.clientName();
+            String endpoint = host + ":" + port + (path.isEmpty() ? "/" : path);
+            // inside TLS the path is not seen: compare host and port only
+            String matchPath = m.encrypted() ? null : path;
+            Optional<RegistryImpl.Entry> entry = registry.matchEntry(host, port, matchPath);
+            if (entry.isEmpty() && m.sni() != null && !m.sni().isEmpty()) {
+                entry = registry.matchEntry(m.sni(), port, matchPath);
+            }
+            String destIp = f == null ? "" : f.destIp();
+            boolean terms = entry.map(e -> termsHold(e, pv, client, destIp)).orElse(true);
+            return subject("mcp", host, port, path, endpoint, entry, terms, registry, m.encrypted(), pv, client,
+                    clientIp);
+        }
+        if (event instanceof TlsEvent t) {
+            String host = HostPattern.normaliseHost(t.sni() != null && !t.sni().isEmpty() ? t.sni()
+                    : f == null ? "" : f.destIp());
+            int port = f == null ? 0 : f.destPort();
+            return subject("tls", host, port, "", host + ":" + port, registry.matchEntry(host, port, null), true,
+                    registry, true, "", "", clientIp);
+        }
+        if (event instanceof HttpEvent h) {
+            String host = HostPattern.normaliseHost(h.hostname());
+            String path = HostPattern.normalisePath(h.url() == null ? "" : h.url());
+            int port = h.httpPort();
+            return subject("http", host, port, path, host + ":" + port + (path.isEmpty() ? "/" : path),
+                    registry.matchEntry(host, port, path), true, registry, false, "", "", clientIp);
+        }
+        if (event instanceof DnsEvent d && "query".equals(d.type())) {
+            String host = HostPattern.normaliseHost(d.rrname());
+            return subject("dns", host, 0, "", host, registry.matchEntry(host, 0, null), true, registry, false,
+                    "", "", clientIp);
+        }
+        return null;
+    }
+
+    private Subject subject(String type, String host, int port, String path, String endpoint,
+                            Optional<RegistryImpl.Entry> entry, boolean terms, RegistryImpl registry,
+                            boolean encrypted, String pv, String client, String clientIp) {
+        boolean registered = entry.isPresent();
+        String lookalike = registered ? "" : registry.lookalikeOf(host).orElse("");
+        return new Subject(type, host, port, path, endpoint, registered,
+                entry.map(e -> e.server().name()).orElse(""), terms, lookalike, firstSight(type, endpoint),
+                encrypted, hasMcpToken(host), pv, ProtocolRevisions.deprecated(pv), client, clientIp);
+    }
+
+    private boolean firstSight(String type, String endpoint) {
+        String key = type + '|' + endpoint;
+        if (seen.contains(key)) {
+            return false;
+        }
+        if (seen.size() >= FIRST_SIGHT_MAX) {
+            seen.clear();
+        }
+        return seen.add(key);
+    }
+
+    private static boolean termsHold(RegistryImpl.Entry e, String pv, String client, String destIp) {
+        var s = e.server();
+        if (!s.protocolVersions().isEmpty() && !pv.isEmpty() && !s.protocolVersions().contains(pv)) {
+            return false;
+        }
+        if (!s.clients().isEmpty() && !client.isEmpty() && !s.clients().contains(client)) {
+            return false;
+        }
+        if (!e.ranges().isEmpty() && destIp != null && !destIp.isEmpty()) {
+            return e.ranges().stream().anyMatch(c -> c.contains(destIp));
+        }
+        return true;
+    }
+
+    private static int parsePort(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** A label of the host, split on '.' and '-', is "mcp" or starts or ends with "mcp". */
+    static boolean hasMcpToken(String host) {
+        if (RegistryImpl.isAddress(host)) {
+            return false;
+        }
+        for (String part : host.split("[.\\-_]")) {
+            if (part.startsWith("mcp") || part.endsWith("mcp")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
