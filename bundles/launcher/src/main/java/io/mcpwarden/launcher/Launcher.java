@@ -303,6 +303,12 @@ public final class Launcher {
         p.put("warden.version", version == null ? "dev" : version);
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // the rule engine's own warnings (file layout advice, empty bases) are not the operator's business;
+        // rule errors reach the operator as 'rules' events and command output with file, line and column
+        for (String noisy : new String[]{"org.drools", "org.kie"}) {
+            String key = "org.slf4j.simpleLogger.log." + noisy;
+            System.setProperty(key, System.getProperty(key, "off"));
+        }
         return p;
     }
 

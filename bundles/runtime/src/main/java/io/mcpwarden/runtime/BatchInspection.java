@@ -39,6 +39,15 @@ final class BatchInspection {
     private final CliEnv env;
     private final int jobs;
 
+    private io.mcpwarden.policy.Policy policy;
+    private io.mcpwarden.pipeline.InspectOptions options = InspectOptions.DEFAULTS;
+
+    BatchInspection(CliEnv env, int jobs, io.mcpwarden.policy.Policy policy, io.mcpwarden.pipeline.InspectOptions options) {
+        this(env, jobs);
+        this.policy = policy;
+        this.options = options;
+    }
+
     BatchInspection(CliEnv env, int jobs) {
         this.env = env;
         this.jobs = jobs;
@@ -147,7 +156,7 @@ final class BatchInspection {
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
-            s = env.inspection().inspect(src, sink, InspectOptions.DEFAULTS, new RunControl() {
+            s = env.inspection().inspect(src, new JudgingSink(sink, policy), options, new RunControl() {
                 @Override
                 public boolean stopRequested() {
                     return env.stopRequested();

@@ -27,6 +27,7 @@ final class CliEnv {
     private final FrameworkFacts facts;
     private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
     private volatile boolean stopRequested;
+    private volatile io.mcpwarden.policy.PolicyService policyService;
 
     /** Facts about the running framework shown by {@code version}. */
     record FrameworkFacts(String productVersion, String frameworkName, String frameworkVersion, int bundles,
@@ -65,6 +66,16 @@ final class CliEnv {
             throw new IllegalStateException("no InspectionService available");
         }
         return inspection;
+    }
+
+    /** The policy engine when its bundle is running, else null. */
+    io.mcpwarden.policy.PolicyService policyService() {
+        return policyService;
+    }
+
+    CliEnv withPolicyService(io.mcpwarden.policy.PolicyService service) {
+        this.policyService = service;
+        return this;
     }
 
     Path home() {

@@ -54,9 +54,22 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the JSON events are written.")
     Path events;
 
+    @picocli.CommandLine.Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
+
     @Override
     public Integer call() {
         CliEnv env = parent.env;
+        boolean[] ok = new boolean[1];
+        try (io.mcpwarden.policy.Policy policy = policyOptions.open(env, "demo", false, ok)) {
+            if (!ok[0]) {
+                return ExitCodes.IO_ERROR;
+            }
+            return call(env, policy);
+        }
+    }
+
+    private int call(CliEnv env, io.mcpwarden.policy.Policy policy) {
         Path pcap = env.home().resolve("demo").resolve("demo.pcap");
         PacketSource src;
         try {
@@ -74,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.IO_ERROR;
         }
         List<McpEvent> sessions = new ArrayList<>();
+        List<io.mcpwarden.model.VerdictEvent> verdicts = new ArrayList<>();
         EventSink tee = new EventSink() {
             @Override
             public void accept(WardenEvent event) {
@@ -81,6 +95,10 @@ final class DemoCommand implements Callable<Integer> {
                 if (event instanceof McpEvent m) {
                     synchronized (sessions) {
                         sessions.add(m);
+                    }
+                } else if (event instanceof io.mcpwarden.model.VerdictEvent v) {
+                    synchronized (sessions) {
+                        verdicts.add(v);
                     }
                 }
             }
@@ -92,7 +110,9 @@ final class DemoCommand implements Callable<Integer> {
         };
         InspectionSummary s;
         try {
-            s = env.inspection().inspect(src, tee, InspectOptions.DEFAULTS, new Progress(env, "demo", false));
+            s = env.inspection().inspect(src, new JudgingSink(tee, policy),
+                    InspectOptions.DEFAULTS.withThreads(Math.max(1, Math.min(64, policyOptions.threads))),
+                    new Progress(env, "demo", false));
         } finally {
             eve.close();
             InspectCommand.closeQuietly(src);
@@ -105,7 +125,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("MCP sessions in " + pcap.getFileName() + ": " + sessions.size());
         if (!sessions.isEmpty()) {
             out.println();
-            out.print(sessionTable(sessions));
+            out.print(sessionTable(sessions, verdicts));
+        }
+        if (!verdicts.isEmpty()) {
+            out.println();
+            out.println("verdicts: " + verdictCounts(verdicts));
         }
         out.println();
         out.println("other events: " + otherCounts(s));
@@ -123,9 +147,46 @@ final class DemoCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** A plain-text table, one row per MCP session, columns sized to their content. */
+    /** {@code block=2 alert=3 allow=1}: verdicts by action. */
+    static String verdictCounts(List<io.mcpwarden.model.VerdictEvent> verdicts) {
+        java.util.Map<String, Long> by = new java.util.TreeMap<>();
+        for (var v : verdicts) {
+            by.merge(v.action(), 1L, Long::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        by.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    /** The strongest verdict on a session's flow (block over alert over allow), as {@code action (rule)}. */
+    static String verdictOf(McpEvent m, List<io.mcpwarden.model.VerdictEvent> verdicts) {
+        io.mcpwarden.model.VerdictEvent best = null;
+        for (var v : verdicts) {
+            if ("mcp".equals(v.subjectType()) && v.flow() != null && v.flow().flowId() == m.flow().flowId()
+                    && (best == null || rank(v.action()) > rank(best.action()))) {
+                best = v;
+            }
+        }
+        return best == null ? "-" : best.action() + " (" + best.rule() + ")";
+    }
+
+    private static int rank(String action) {
+        return switch (action) {
+            case "block" -> 3;
+            case "alert" -> 2;
+            case "allow" -> 1;
+            default -> 0;
+        };
+    }
+
     static String sessionTable(List<McpEvent> sessions) {
-        List<String> headers = List.of("CLIENT", "SERVER", "TRANSPORT", "PROTOCOL", "ENDPOINT", "SESSION", "ENCRYPTED");
+        return sessionTable(sessions, List.of());
+    }
+
+    /** A plain-text table, one row per MCP session, columns sized to their content. */
+    static String sessionTable(List<McpEvent> sessions, List<io.mcpwarden.model.VerdictEvent> verdicts) {
+        List<String> headers = List.of("CLIENT", "SERVER", "TRANSPORT", "PROTOCOL", "ENDPOINT", "SESSION", "ENCRYPTED",
+                "VERDICT");
         List<Function<McpEvent, String>> cols = List.of(
                 m -> nameVersion(m.clientName(), m.clientVersion()),
                 m -> nameVersion(m.serverName(), m.serverVersion()),
@@ -133,7 +194,8 @@ final class DemoCommand implements Callable<Integer> {
                 m -> dash(m.protocolVersion() != null ? m.protocolVersion() : m.clientProtocolVersion()),
                 m -> dash(m.endpoint() != null ? m.endpoint() : m.sni()),
                 m -> dash(m.sessionId()),
-                m -> m.encrypted() ? "yes" : "no");
+                m -> m.encrypted() ? "yes" : "no",
+                m -> verdictOf(m, verdicts));
         List<List<String>> rows = new ArrayList<>();
         rows.add(headers);
         for (McpEvent m : sessions) {

@@ -71,6 +71,9 @@ final class InspectCommand implements Callable<Integer> {
     @ParentCommand
     WardenCommand parent;
 
+    @picocli.CommandLine.Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
@@ -105,6 +108,20 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliEnv env = parent.env;
+        if (policyOptions.threads < 1 || policyOptions.threads > 64) {
+            env.err().println("error: --threads must be between 1 and 64, not " + policyOptions.threads);
+            return ExitCodes.USAGE;
+        }
+        boolean[] ok = new boolean[1];
+        try (io.mcpwarden.policy.Policy policy = policyOptions.open(env, "inspect", false, ok)) {
+            if (!ok[0]) {
+                return ExitCodes.IO_ERROR;
+            }
+            return call(env, policy, InspectOptions.DEFAULTS.withThreads(policyOptions.threads));
+        }
+    }
+
+    private int call(CliEnv env, io.mcpwarden.policy.Policy policy, InspectOptions options) {
         if (source.batch != null) {
             Batch b = source.batch;
             int jobs = b.jobs == null ? Runtime.getRuntime().availableProcessors() : b.jobs;
@@ -112,13 +129,18 @@ final class InspectCommand implements Callable<Integer> {
                 env.err().println("error: --jobs must be at least 1, not " + jobs);
                 return ExitCodes.USAGE;
             }
-            return new BatchInspection(env, jobs).run(b.dir, b.eventsDir);
+            return new BatchInspection(env, jobs, policy, options).run(b.dir, b.eventsDir);
         }
-        return inspectOne(env, source.single.pcap, source.single.events);
+        return inspectOne(env, source.single.pcap, source.single.events, policy, options);
     }
 
     /** Inspects one file; events go to {@code eventsFile}, or to standard output when null. */
     static int inspectOne(CliEnv env, Path pcap, Path eventsFile) {
+        return inspectOne(env, pcap, eventsFile, null, InspectOptions.DEFAULTS);
+    }
+
+    static int inspectOne(CliEnv env, Path pcap, Path eventsFile, io.mcpwarden.policy.Policy policy,
+                          InspectOptions options) {
         String name = String.valueOf(pcap.getFileName());
         PacketSource src;
         try {
@@ -142,7 +164,7 @@ final class InspectCommand implements Callable<Integer> {
         InspectionSummary s;
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         try {
-            s = env.inspection().inspect(src, sink, InspectOptions.DEFAULTS, progress);
+            s = env.inspection().inspect(src, new JudgingSink(sink, policy), options, progress);
         } finally {
             sink.close();
             closeQuietly(src);

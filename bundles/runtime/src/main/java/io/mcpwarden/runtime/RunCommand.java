@@ -67,9 +67,22 @@ final class RunCommand implements Callable<Integer> {
             description = "Bytes captured per packet.")
     int snaplen;
 
+    @picocli.CommandLine.Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
+
     @Override
     public Integer call() {
         CliEnv env = parent.env;
+        boolean[] ok = new boolean[1];
+        try (io.mcpwarden.policy.Policy policy = policyOptions.open(env, "run", true, ok)) {
+            if (!ok[0]) {
+                return ExitCodes.IO_ERROR;
+            }
+            return call(env, policy);
+        }
+    }
+
+    private int call(CliEnv env, io.mcpwarden.policy.Policy policy) {
         if (snaplen < 64 || snaplen > LiveCapture.MAX_SNAPLEN) {
             env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
             return ExitCodes.USAGE;
@@ -98,7 +111,8 @@ final class RunCommand implements Callable<Integer> {
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
-            s = env.inspection().inspect(cap, sink, InspectOptions.DEFAULTS, progress);
+            s = env.inspection().inspect(cap, new JudgingSink(sink, policy),
+                    InspectOptions.DEFAULTS.withThreads(Math.max(1, Math.min(64, policyOptions.threads))), progress);
         } finally {
             unregister.run();
             sink.close();

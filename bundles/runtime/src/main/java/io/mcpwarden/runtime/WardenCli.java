@@ -28,6 +28,8 @@ import java.util.Arrays;
  */
 @Component(immediate = true, service = WardenCli.class, property = "warden.cli=true")
 public final class WardenCli {
+    /** Held so the level set on it is not lost with a collected logger. */
+    private static final java.util.logging.Logger PRODUCT_LOG = java.util.logging.Logger.getLogger("io.mcpwarden");
     static final String ARGC = "warden.argc";
     static final String ARGS = "warden.args";
     static final String HOME = "warden.home";
@@ -40,6 +42,11 @@ public final class WardenCli {
     @Reference
     private InspectionService inspection;
 
+    /** Optional: without the policy bundle the appliance still inspects, and says that no rules run. */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile io.mcpwarden.policy.PolicyService policy;
+
     private CliEnv env;
     private Thread thread;
     private volatile boolean deactivating;
@@ -47,9 +54,13 @@ public final class WardenCli {
     @Activate
     void activate(BundleContext ctx) {
         String[] args = decodeArgs(ctx.getProperty(ARGC), ctx.getProperty(ARGS));
+        if (args.length == 0 || !"run".equals(args[0])) {
+            // one-shot commands print their own summary; the daemon keeps the components' INFO log lines
+            PRODUCT_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
         boolean shell = Boolean.parseBoolean(ctx.getProperty(SHELL));
         String home = ctx.getProperty(HOME);
-        env = CliEnv.standard(inspection, Path.of(home == null ? "." : home), facts(ctx));
+        env = CliEnv.standard(inspection, Path.of(home == null ? "." : home), facts(ctx)).withPolicyService(policy);
         if (shell && args.length == 0) {
             return;
         }

@@ -169,9 +169,11 @@ class InspectCommandTest {
         List<String> lines = table.lines().toList();
         assertEquals(3, lines.size(), table);
         assertTrue(lines.get(0).startsWith("CLIENT"), table);
-        assertTrue(lines.get(1).contains("claude-code/1.0.1") && lines.get(1).contains("files/0.3")
-                && lines.get(1).contains("s-123") && lines.get(1).endsWith("no"), table);
-        assertTrue(lines.get(2).contains("mcp.example.com") && lines.get(2).endsWith("yes"), table);
+        List<String> row1 = List.of(lines.get(1).trim().split("\\s{2,}"));
+        List<String> row2 = List.of(lines.get(2).trim().split("\\s{2,}"));
+        assertEquals(List.of("claude-code/1.0.1", "files/0.3", "streamable-http", "2025-06-18", "api.example:80/mcp",
+                "s-123", "no", "-"), row1, table);
+        assertTrue(row2.contains("mcp.example.com") && row2.get(6).equals("yes"), table);
     }
 
 }
