@@ -74,6 +74,9 @@ final class InspectCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PolicyOptions policyOptions = new PolicyOptions();
 
+    @picocli.CommandLine.Mixin
+    SyslogOptions syslog = new SyslogOptions();
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
@@ -117,11 +120,21 @@ final class InspectCommand implements Callable<Integer> {
             if (!ok[0]) {
                 return ExitCodes.IO_ERROR;
             }
-            return call(env, policy, InspectOptions.DEFAULTS.withThreads(policyOptions.threads));
+            io.mcpwarden.siem.SiemExporter siem;
+            try {
+                siem = syslog.start();
+            } catch (IllegalArgumentException e) {
+                env.err().println("error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            int code = call(env, policy, InspectOptions.DEFAULTS.withThreads(policyOptions.threads), siem);
+            boolean delivered = SyslogOptions.finish(env, "inspect", siem, syslog.waitSeconds);
+            return code == ExitCodes.OK && !delivered ? ExitCodes.IO_ERROR : code;
         }
     }
 
-    private int call(CliEnv env, io.mcpwarden.policy.Policy policy, InspectOptions options) {
+    private int call(CliEnv env, io.mcpwarden.policy.Policy policy, InspectOptions options,
+                     io.mcpwarden.siem.SiemExporter siem) {
         if (source.batch != null) {
             Batch b = source.batch;
             int jobs = b.jobs == null ? Runtime.getRuntime().availableProcessors() : b.jobs;
@@ -131,16 +144,16 @@ final class InspectCommand implements Callable<Integer> {
             }
             return new BatchInspection(env, jobs, policy, options).run(b.dir, b.eventsDir);
         }
-        return inspectOne(env, source.single.pcap, source.single.events, policy, options);
+        return inspectOne(env, source.single.pcap, source.single.events, policy, options, siem);
     }
 
     /** Inspects one file; events go to {@code eventsFile}, or to standard output when null. */
     static int inspectOne(CliEnv env, Path pcap, Path eventsFile) {
-        return inspectOne(env, pcap, eventsFile, null, InspectOptions.DEFAULTS);
+        return inspectOne(env, pcap, eventsFile, null, InspectOptions.DEFAULTS, null);
     }
 
     static int inspectOne(CliEnv env, Path pcap, Path eventsFile, io.mcpwarden.policy.Policy policy,
-                          InspectOptions options) {
+                          InspectOptions options, io.mcpwarden.events.EventSink also) {
         String name = String.valueOf(pcap.getFileName());
         PacketSource src;
         try {
@@ -164,7 +177,7 @@ final class InspectCommand implements Callable<Integer> {
         InspectionSummary s;
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         try {
-            s = env.inspection().inspect(src, new JudgingSink(sink, policy), options, progress);
+            s = env.inspection().inspect(src, new JudgingSink(SyslogOptions.tee(sink, also), policy), options, progress);
         } finally {
             sink.close();
             closeQuietly(src);

@@ -70,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PolicyOptions policyOptions = new PolicyOptions();
 
+    @picocli.CommandLine.Mixin
+    SyslogOptions syslog = new SyslogOptions();
+
     @Override
     public Integer call() {
         CliEnv env = parent.env;
@@ -78,11 +81,20 @@ final class RunCommand implements Callable<Integer> {
             if (!ok[0]) {
                 return ExitCodes.IO_ERROR;
             }
-            return call(env, policy);
+            io.mcpwarden.siem.SiemExporter siem;
+            try {
+                siem = syslog.start();
+            } catch (IllegalArgumentException e) {
+                env.err().println("error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            int code = call(env, policy, siem);
+            SyslogOptions.finish(env, "run", siem, syslog.waitSeconds);
+            return code;
         }
     }
 
-    private int call(CliEnv env, io.mcpwarden.policy.Policy policy) {
+    private int call(CliEnv env, io.mcpwarden.policy.Policy policy, io.mcpwarden.siem.SiemExporter siem) {
         if (snaplen < 64 || snaplen > LiveCapture.MAX_SNAPLEN) {
             env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
             return ExitCodes.USAGE;
@@ -111,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
-            s = env.inspection().inspect(cap, new JudgingSink(sink, policy),
+            s = env.inspection().inspect(cap, new JudgingSink(SyslogOptions.tee(sink, siem), policy),
                     InspectOptions.DEFAULTS.withThreads(Math.max(1, Math.min(64, policyOptions.threads))), progress);
         } finally {
             unregister.run();
