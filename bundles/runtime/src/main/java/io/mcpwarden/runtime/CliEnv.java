@@ -28,6 +28,7 @@ final class CliEnv {
     private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
     private volatile boolean stopRequested;
     private volatile io.mcpwarden.policy.PolicyService policyService;
+    private volatile java.util.function.Supplier<List<String>> bundles = List::of;
 
     /** Facts about the running framework shown by {@code version}. */
     record FrameworkFacts(String productVersion, String frameworkName, String frameworkVersion, int bundles,
@@ -71,6 +72,16 @@ final class CliEnv {
     /** The policy engine when its bundle is running, else null. */
     io.mcpwarden.policy.PolicyService policyService() {
         return policyService;
+    }
+
+    /** The framework's bundles as "name version STATE" lines (empty outside a framework). */
+    List<String> bundles() {
+        return bundles.get();
+    }
+
+    CliEnv withBundles(java.util.function.Supplier<List<String>> supplier) {
+        this.bundles = supplier;
+        return this;
     }
 
     CliEnv withPolicyService(io.mcpwarden.policy.PolicyService service) {

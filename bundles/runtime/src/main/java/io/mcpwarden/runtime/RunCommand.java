@@ -73,6 +73,11 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SyslogOptions syslog = new SyslogOptions();
 
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = "Where the state for 'warden status' is kept, rewritten every 5 s "
+                    + "(default: $WARDEN_STATE/mcp-warden-status.json, /var/lib/mcp-warden or the temp dir).")
+    Path statusFile;
+
     @Override
     public Integer call() {
         CliEnv env = parent.env;
@@ -119,7 +124,11 @@ final class RunCommand implements Callable<Integer> {
         env.err().println("run: capturing on " + iface + (bpf.isBlank() ? "" : " (filter: " + bpf + ")")
                 + "; stop with Ctrl-C or SIGTERM");
         Runnable unregister = env.onStop(cap::stop);
-        Progress progress = new Progress(env, "run: " + iface, env.console());
+        Progress console = new Progress(env, "run: " + iface, env.console());
+        StatusFile progress = new StatusFile(statusFile != null ? statusFile : StatusFile.defaultPath(), console, iface,
+                bpf, policy, siem, cap::counters, env::bundles);
+        progress.write("running", null);
+        progress.startTimer();
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
@@ -128,7 +137,11 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             unregister.run();
             sink.close();
-            progress.clear();
+            console.clear();
+        }
+        progress.stop(s);
+        if (progress.problem() != null) {
+            env.err().println("run: warning: " + progress.problem());
         }
         Map<String, Long> counters = cap.counters();
         InspectCommand.closeQuietly(cap);

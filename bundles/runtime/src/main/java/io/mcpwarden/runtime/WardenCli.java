@@ -60,7 +60,8 @@ public final class WardenCli {
         }
         boolean shell = Boolean.parseBoolean(ctx.getProperty(SHELL));
         String home = ctx.getProperty(HOME);
-        env = CliEnv.standard(inspection, Path.of(home == null ? "." : home), facts(ctx)).withPolicyService(policy);
+        env = CliEnv.standard(inspection, Path.of(home == null ? "." : home), facts(ctx)).withPolicyService(policy)
+                .withBundles(() -> Arrays.stream(ctx.getBundles()).map(WardenCli::describe).toList());
         if (shell && args.length == 0) {
             return;
         }
@@ -114,6 +115,18 @@ public final class WardenCli {
         }
         String[] a = joined.split("\0", -1);
         return n > 0 && a.length != n ? Arrays.copyOf(a, n) : a;
+    }
+
+    static String describe(Bundle b) {
+        String state = switch (b.getState()) {
+            case Bundle.ACTIVE -> "ACTIVE";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.INSTALLED -> "INSTALLED (not resolved)";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            default -> "UNINSTALLED";
+        };
+        return b.getSymbolicName() + " " + b.getVersion() + " " + state;
     }
 
     private static CliEnv.FrameworkFacts facts(BundleContext ctx) {

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 @Command(name = "warden", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         usageHelpAutoWidth = true,
         subcommands = {InspectCommand.class, RunCommand.class, DemoCommand.class, RulesCommand.class,
-                RegistryCommand.class, VersionCommand.class,
+                RegistryCommand.class, StatusCommand.class, ConfigCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         description = {
             "MCP Warden inspects capture files and live interfaces, dissects DNS, TLS and HTTP, fingerprints "
@@ -31,6 +31,8 @@ import java.util.concurrent.Callable;
             "  warden inspect --pcap traffic.pcap | jq 'select(.event_type==\"mcp\")'",
             "  warden run --interface eth0 --bpf 'tcp port 443 or port 53'",
             "  warden rules check detection-rules/rules",
+            "  warden status",
+            "  warden config check --interface eth0",
             "  warden registry check api.approved-mcp.test:3001/mcp",
             "  warden --shell                  (OSGi console; handled by the launcher)",
             "",
