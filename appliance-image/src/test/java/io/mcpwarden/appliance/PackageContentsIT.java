@@ -60,6 +60,16 @@ class PackageContentsIT {
         if (Files.isRegularFile(registry)) {
             expected.add("/etc/mcp-warden/registry.yaml");
         }
+        Path rules = registry.resolveSibling("rules");
+        if (Files.isDirectory(rules)) {
+            try (var drl = Files.list(rules)) {
+                drl.filter(f -> f.toString().endsWith(".drl"))
+                        .forEach(f -> expected.add("/etc/mcp-warden/rules.d/" + f.getFileName()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            assertTrue(expected.size() > 3, "the shipped rule pack is packaged");
+        }
         assertEquals(expected, listed);
         for (String c : listed) {
             assertTrue(entry(c).startsWith("-rw-r----- root/root "), "config 0640 in the package: " + entry(c));
