@@ -47,7 +47,7 @@ class SystemdUnitIT {
 
     @Test
     void unitSaysWhatTheApplianceNeedsAndNothingMore() {
-        for (String line : List.of("Type=simple", "User=mcp-warden", "EnvironmentFile=/etc/mcp-warden/mcp-warden.env",
+        for (String line : List.of("Type=simple", "User=mcp-warden", "EnvironmentFile=-/etc/mcp-warden/mcp-warden.env", "Environment=WARDEN_INTERFACE=any",
                 "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN CAP_NET_BIND_SERVICE",
                 "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN CAP_NET_BIND_SERVICE",
                 "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
