@@ -92,7 +92,7 @@ class DistributionIT {
     }
 
     static void assumePipeline() throws IOException {
-        assumeTrue(pipelineImplemented(), "the warden-pipeline bundle declares no InspectionService component yet");
+        assertTrue(pipelineImplemented(), "the warden-pipeline bundle must declare its InspectionService component");
     }
 
     @Test
@@ -158,11 +158,39 @@ class DistributionIT {
     }
 
     @Test
-    void withoutAnInspectionServiceTheLauncherNamesTheMissingServiceAndExits70() throws Exception {
-        assumeTrue(!pipelineImplemented(), "the pipeline is implemented; see the missing-bundle test instead");
-        Result r = warden("version");
+    void withoutTheComponentProvidingTheInspectionServiceTheLauncherNamesItAndExits70(@TempDir Path tmp)
+            throws Exception {
+        Path home = tmp.resolve("warden");
+        copyTree(DIST, home);
+        // the bundle stays (its packages resolve) but declares no component: the service never appears
+        try (Stream<Path> s = Files.list(home.resolve("bundles"))) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("warden-pipeline-")).toList()) {
+                stripComponents(p);
+            }
+        }
+        Result r = warden(home, "version");
         assertEquals(Launcher.EXIT_STARTUP, r.code(), r.toString());
         assertTrue(r.err().contains("io.mcpwarden.pipeline.InspectionService"), r.toString());
+    }
+
+    /** Rewrites a bundle without its Service-Component header. */
+    static void stripComponents(Path jar) throws IOException {
+        Path tmp = jar.resolveSibling(jar.getFileName() + ".new");
+        try (JarFile in = new JarFile(jar.toFile())) {
+            java.util.jar.Manifest m = new java.util.jar.Manifest(in.getManifest());
+            m.getMainAttributes().remove(new java.util.jar.Attributes.Name("Service-Component"));
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(tmp), m)) {
+                for (var e : java.util.Collections.list(in.entries())) {
+                    if (e.getName().equals("META-INF/MANIFEST.MF")) {
+                        continue;
+                    }
+                    out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    in.getInputStream(e).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        Files.move(tmp, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
