@@ -10,6 +10,7 @@ import io.mcpwarden.policy.facts.ProtocolRevisions;
 import io.mcpwarden.policy.facts.Subject;
 
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,7 +18,31 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Subjects {
     static final int FIRST_SIGHT_MAX = 100_000;
 
+    static final int NAME_FACTS_MAX = 100_000;
+
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /** Name-derived facts (look-alike, mcp token) per host, for the registry they were computed against. */
+    private final Map<String, NameFacts> names = new ConcurrentHashMap<>();
+    private volatile RegistryImpl namesRegistry;
+
+    private record NameFacts(String lookalike, boolean mcpToken) {
+    }
+
+    private NameFacts nameFacts(String host, RegistryImpl registry) {
+        if (namesRegistry != registry) {
+            names.clear();
+            namesRegistry = registry;
+        }
+        NameFacts f = names.get(host);
+        if (f == null) {
+            f = new NameFacts(registry.lookalikeOf(host).orElse(""), hasMcpToken(host));
+            if (names.size() >= NAME_FACTS_MAX) {
+                names.clear();
+            }
+            names.put(host, f);
+        }
+        return f;
+    }
 
     /** The subject, or null for events that are not judged (flow, verdict, rules, DNS answers). */
     Subject of(WardenEvent event, RegistryImpl registry) {
@@ -79,10 +104,11 @@ final class Subjects {
                             Optional<RegistryImpl.Entry> entry, boolean terms, RegistryImpl registry,
                             boolean encrypted, String pv, String client, String clientIp) {
         boolean registered = entry.isPresent();
-        String lookalike = registered ? "" : registry.lookalikeOf(host).orElse("");
+        NameFacts facts = nameFacts(host, registry);
+        String lookalike = registered ? "" : facts.lookalike();
         return new Subject(type, host, port, path, endpoint, registered,
                 entry.map(e -> e.server().name()).orElse(""), terms, lookalike, firstSight(type, endpoint),
-                encrypted, hasMcpToken(host), pv, ProtocolRevisions.deprecated(pv), client, clientIp);
+                encrypted, facts.mcpToken(), pv, ProtocolRevisions.deprecated(pv), client, clientIp);
     }
 
     private boolean firstSight(String type, String endpoint) {
