@@ -4,6 +4,7 @@ import io.mcpwarden.capture.LiveCapture;
 import io.mcpwarden.events.EveJsonSink;
 import io.mcpwarden.pipeline.InspectOptions;
 import io.mcpwarden.pipeline.InspectionSummary;
+import io.mcpwarden.siem.ReloadableSiem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -34,14 +35,20 @@ import java.util.concurrent.Callable;
             "0:stopped by SIGINT/SIGTERM; every event written",
             "1:the interface could not be opened (name, permission, filter syntax) or events could not be written",
             "3:internal error",
-            "64:usage error"},
+            "64:usage error (also: the --config file does not exist)"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  sudo warden run --interface eth0 --events /var/log/mcp-warden/eve.jsonl",
             "  sudo warden run --interface any --bpf 'tcp port 443 or udp port 53'",
+            "  sudo warden run --interface eth0 --config /etc/mcp-warden/warden.conf",
             "",
             "Files:",
-            "  OUT.jsonl   events, one JSON object per line (UTF-8); standard output without --events"})
+            "  OUT.jsonl     events, one JSON object per line (UTF-8); standard output",
+            "                without --events",
+            "  warden.conf   SIEM destinations (YAML), watched: a change is applied within",
+            "                about 2 s without a restart, one line per change on stderr; a",
+            "                file with an error is reported with line and column and the",
+            "                previous destinations keep running"})
 final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     HelpOption help;
@@ -73,6 +80,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SyslogOptions syslog = new SyslogOptions();
 
+    @picocli.CommandLine.Mixin
+    ConfigFileOption config = new ConfigFileOption();
+
     @Option(names = "--status-file", paramLabel = "FILE",
             description = "Where the state for 'warden status' is kept, rewritten every 5 s "
                     + "(default: $WARDEN_STATE/mcp-warden-status.json, /var/lib/mcp-warden or the temp dir).")
@@ -81,14 +91,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliEnv env = parent.env;
+        if (config.problem() != null) {
+            env.err().println("error: " + config.problem());
+            return ExitCodes.USAGE;
+        }
         boolean[] ok = new boolean[1];
         try (io.mcpwarden.policy.Policy policy = policyOptions.open(env, "run", true, ok)) {
             if (!ok[0]) {
                 return ExitCodes.IO_ERROR;
             }
-            io.mcpwarden.siem.SiemExporter siem;
+            ReloadableSiem siem;
             try {
-                siem = syslog.start();
+                siem = syslog.startReloadable(config.resolve(), line -> env.err().println("run: " + line));
             } catch (IllegalArgumentException e) {
                 env.err().println("error: " + e.getMessage());
                 return ExitCodes.USAGE;
@@ -99,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int call(CliEnv env, io.mcpwarden.policy.Policy policy, io.mcpwarden.siem.SiemExporter siem) {
+    private int call(CliEnv env, io.mcpwarden.policy.Policy policy, ReloadableSiem siem) {
         if (snaplen < 64 || snaplen > LiveCapture.MAX_SNAPLEN) {
             env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
             return ExitCodes.USAGE;
@@ -126,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
         Runnable unregister = env.onStop(cap::stop);
         Progress console = new Progress(env, "run: " + iface, env.console());
         StatusFile progress = new StatusFile(statusFile != null ? statusFile : StatusFile.defaultPath(), console, iface,
-                bpf, policy, siem, cap::counters, env::bundles);
+                bpf, policy, siem == null ? null : siem::counters, cap::counters, env::bundles);
         progress.write("running", null);
         progress.startTimer();
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);

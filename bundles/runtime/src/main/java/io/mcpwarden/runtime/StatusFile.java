@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.mcpwarden.pipeline.InspectionSummary;
 import io.mcpwarden.pipeline.RunControl;
 import io.mcpwarden.policy.Policy;
-import io.mcpwarden.siem.SiemExporter;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +29,7 @@ final class StatusFile implements RunControl {
     private final String iface;
     private final String bpf;
     private final Policy policy;
-    private final SiemExporter siem;
+    private final Supplier<Map<String, Long>> syslog;
     private final Supplier<Map<String, Long>> capture;
     private final Supplier<List<String>> bundles;
     private final Instant started = Instant.now();
@@ -39,14 +38,15 @@ final class StatusFile implements RunControl {
     private InspectionSummary last;
     private java.util.concurrent.ScheduledExecutorService timer;
 
-    StatusFile(Path file, RunControl delegate, String iface, String bpf, Policy policy, SiemExporter siem,
-               Supplier<Map<String, Long>> capture, Supplier<List<String>> bundles) {
+    StatusFile(Path file, RunControl delegate, String iface, String bpf, Policy policy,
+               Supplier<Map<String, Long>> syslog, Supplier<Map<String, Long>> capture,
+               Supplier<List<String>> bundles) {
         this.file = file;
         this.delegate = delegate;
         this.iface = iface;
         this.bpf = bpf;
         this.policy = policy;
-        this.siem = siem;
+        this.syslog = syslog;
         this.capture = capture;
         this.bundles = bundles;
     }
@@ -152,8 +152,8 @@ final class StatusFile implements RunControl {
                 }
                 g.writeEndObject();
                 g.writeObjectFieldStart("syslog");
-                if (siem != null) {
-                    for (var e : siem.counters().entrySet()) {
+                if (syslog != null) {
+                    for (var e : syslog.get().entrySet()) {
                         g.writeNumberField(e.getKey(), e.getValue());
                     }
                 }

@@ -5,6 +5,7 @@ import io.mcpwarden.model.WardenEvent;
 import io.mcpwarden.siem.DeliveryReport;
 import io.mcpwarden.siem.DestinationReport;
 import io.mcpwarden.siem.Format;
+import io.mcpwarden.siem.ReloadableSiem;
 import io.mcpwarden.siem.SiemExporter;
 import io.mcpwarden.siem.SiemOptions;
 import io.mcpwarden.siem.SyslogDestination;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The options that send events to SIEMs over syslog, shared by inspect and run. */
 final class SyslogOptions {
@@ -40,11 +42,19 @@ final class SyslogOptions {
             description = "At the end, how long to wait for the receivers before leaving the rest in the spool.")
     int waitSeconds;
 
+    /** How often 'run' looks at the configuration file (milliseconds). */
+    static final long CONFIG_SCAN_MILLIS = Long.getLong("warden.config.scanMillis", 1000L);
+
     /** Starts the exporter, or returns null without destinations; throws IllegalArgumentException on a bad URL. */
     SiemExporter start() {
         if (urls.isEmpty()) {
             return null;
         }
+        return SiemExporter.start(destinations(), options());
+    }
+
+    /** The --syslog destinations with --syslog-format and --syslog-ca; throws IllegalArgumentException. */
+    List<SyslogDestination> destinations() {
         Format f = Format.parse(format);
         List<SyslogDestination> ds = new ArrayList<>();
         for (String u : urls) {
@@ -54,7 +64,23 @@ final class SyslogOptions {
             }
             ds.add(d);
         }
-        return SiemExporter.start(ds, SiemOptions.DEFAULTS.withSpool(spoolDir, SiemOptions.DEFAULTS.spoolCapBytes()));
+        return ds;
+    }
+
+    /** The spool settings of --spool-dir (also the defaults of the configuration file's destinations). */
+    SiemOptions options() {
+        return SiemOptions.DEFAULTS.withSpool(spoolDir, SiemOptions.DEFAULTS.spoolCapBytes());
+    }
+
+    /**
+     * The --syslog destinations plus those of the configuration file, which is watched (null: none); null when
+     * there is neither. Throws IllegalArgumentException on a bad URL.
+     */
+    ReloadableSiem startReloadable(Path configFile, Consumer<String> log) {
+        if (urls.isEmpty() && configFile == null) {
+            return null;
+        }
+        return ReloadableSiem.start(destinations(), options(), configFile, Duration.ofMillis(CONFIG_SCAN_MILLIS), log);
     }
 
     /** Waits for delivery and prints one line per destination: what was sent, what stays spooled, what was lost. */
@@ -62,7 +88,18 @@ final class SyslogOptions {
         if (siem == null) {
             return true;
         }
-        DeliveryReport r = siem.close(Duration.ofSeconds(Math.max(0, waitSeconds)));
+        return report(env, command, siem.close(Duration.ofSeconds(Math.max(0, waitSeconds))));
+    }
+
+    /** {@link #finish(CliEnv, String, SiemExporter, int)} for the reloadable set of 'run'. */
+    static boolean finish(CliEnv env, String command, ReloadableSiem siem, int waitSeconds) {
+        if (siem == null) {
+            return true;
+        }
+        return report(env, command, siem.close(Duration.ofSeconds(Math.max(0, waitSeconds))));
+    }
+
+    private static boolean report(CliEnv env, String command, DeliveryReport r) {
         boolean lost = false;
         for (DestinationReport d : r.destinations()) {
             env.err().println(command + ": syslog " + d.uri() + ": sent " + d.sent() + ", spooled " + d.spooled()

@@ -102,10 +102,26 @@ public final class SiemExporter implements EventSink {
         if (finalReport != null) {
             return finalReport;
         }
-        closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
+        beginClose(deadline);
+        return awaitClose(deadline);
+    }
+
+    /** Stops accepting events and lets every destination finish until {@code deadline} (System.nanoTime). */
+    synchronized void beginClose(long deadline) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (DestinationWorker w : workers) {
             w.beginClose(deadline);
+        }
+    }
+
+    /** After {@link #beginClose}: waits for the destinations (bounded by the deadline) and reports. */
+    synchronized DeliveryReport awaitClose(long deadline) {
+        if (finalReport != null) {
+            return finalReport;
         }
         List<DestinationReport> r = new ArrayList<>();
         for (DestinationWorker w : workers) {
