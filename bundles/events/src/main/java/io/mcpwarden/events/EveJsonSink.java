@@ -8,20 +8,29 @@ import io.mcpwarden.model.WardenEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Writes events as Suricata-EVE-style JSON lines (one object per line, UTF-8). The field names are defined
  * once, in {@link EveFields}. Thread-safe; counts the events written per {@code event_type}.
+ *
+ * <p>Events are encoded by one generator into an internal buffer that goes to the stream in chunks.
  */
 public final class EveJsonSink implements EventSink {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    /** Encoded bytes collected before they are written to the stream (as often as the generator would). */
+    private static final int CHUNK = 8192;
 
     private final OutputStream out;
     private final boolean closeStream;
+    private final Bytes pending = new Bytes(CHUNK + 8192);
     private final JsonGenerator gen;
-    private final Map<String, Long> counts = new TreeMap<>();
+    private final EveFields.Scratch scratch = new EveFields.Scratch();
+    private final Map<String, long[]> counts = new HashMap<>();
+    private String lastType;
+    private long[] lastCount;
     private IOException failure;
 
     /**
@@ -31,15 +40,19 @@ public final class EveJsonSink implements EventSink {
     public EveJsonSink(OutputStream out, boolean closeStream) {
         this.out = out;
         this.closeStream = closeStream;
+        this.gen = newGenerator(pending);
+    }
+
+    private static JsonGenerator newGenerator(OutputStream os) {
+        JsonGenerator g;
         try {
-            this.gen = FACTORY.createGenerator(out);
+            g = FACTORY.createGenerator(os);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        gen.setRootValueSeparator(null);
-        if (!closeStream) {
-            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        }
+        g.setRootValueSeparator(null);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        return g;
     }
 
     /** Serialises one event to a JSON line (without the newline); for tests and other transports. */
@@ -59,18 +72,52 @@ public final class EveJsonSink implements EventSink {
             return;
         }
         try {
-            EveFields.write(gen, event);
+            EveFields.write(gen, event, scratch);
             gen.writeRaw('\n');
-            counts.merge(event.eventType(), 1L, Long::sum);
         } catch (IOException e) {
             failure = e;
+            return;
+        }
+        written(event);
+    }
+
+    /** Counts the event and passes full chunks on to the stream; under the lock. */
+    private void written(WardenEvent event) {
+        String type = event.eventType();
+        long[] c = lastCount;
+        if (type != lastType) {
+            c = counts.get(type);
+            if (c == null) {
+                c = new long[1];
+                counts.put(type, c);
+            }
+            lastType = type;
+            lastCount = c;
+        }
+        c[0]++;
+        if (pending.size >= CHUNK) {
+            try {
+                drain();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+    }
+
+    private void drain() throws IOException {
+        gen.flush();
+        if (pending.size > 0) {
+            int n = pending.size;
+            pending.size = 0;
+            out.write(pending.buf, 0, n);
         }
     }
 
     @Override
     public synchronized void flush() {
         try {
-            gen.flush();
+            drain();
+            out.flush();
         } catch (IOException e) {
             if (failure == null) {
                 failure = e;
@@ -80,7 +127,9 @@ public final class EveJsonSink implements EventSink {
 
     /** Events written so far, per event type. */
     public synchronized Map<String, Long> counts() {
-        return Map.copyOf(counts);
+        Map<String, Long> m = new HashMap<>();
+        counts.forEach((k, v) -> m.put(k, v[0]));
+        return Map.copyOf(m);
     }
 
     /** The first write failure (disk full, closed pipe), or null. Events after it are not written. */
@@ -100,6 +149,33 @@ public final class EveJsonSink implements EventSink {
             if (failure == null) {
                 failure = e;
             }
+        }
+    }
+
+    /** A growable byte buffer; flushing it does nothing. */
+    private static final class Bytes extends OutputStream {
+        byte[] buf;
+        int size;
+
+        Bytes(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            if (size == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (len > buf.length - size) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+            }
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
         }
     }
 }

@@ -21,9 +21,14 @@ public final class Flow {
     // ---- table internals (owned by FlowTable, single-threaded) ----
     /** Creation order among flows of the same protocol in the owning table, from 0. */
     long streamIndex;
-    /** Canonical endpoints: "lo" is the smaller (address, port) pair, as in Community ID. */
-    byte[] loAddr;
-    byte[] hiAddr;
+    /**
+     * Canonical endpoints: "lo" is the smaller (address, port) pair, as in Community ID. Addresses are held
+     * as two big-endian longs each (IPv4 in the low 32 bits of the first, the second 0).
+     */
+    long loA;
+    long loB;
+    long hiA;
+    long hiB;
     int loPort;
     int hiPort;
     int addrLen;

@@ -3,7 +3,6 @@ package io.mcpwarden.flow;
 import io.mcpwarden.capture.DecodedPacket;
 import io.mcpwarden.model.FlowRef;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -106,13 +105,17 @@ public final class FlowTable {
         final byte[] hi = srcIsLo ? p.dstAddr : p.srcAddr;
         final int loPort = srcIsLo ? sport : dport;
         final int hiPort = srcIsLo ? dport : sport;
-        final int h = hash(lo, loPort, hi, hiPort, len, proto);
         final boolean tcp = proto == DecodedPacket.PROTO_TCP;
         final int flags = tcp ? p.tcpFlags : 0;
         final boolean syn = (flags & DecodedPacket.TCP_SYN) != 0;
         final boolean ackFlag = (flags & DecodedPacket.TCP_ACK) != 0;
 
-        Flow f = find(h, lo, loPort, hi, hiPort, len, proto);
+        final long loA = addrA(lo, len);
+        final long loB = addrB(lo, len);
+        final long hiA = addrA(hi, len);
+        final long hiB = addrB(hi, len);
+        final int h = hash(loA, loB, loPort, hiA, hiB, hiPort, proto);
+        Flow f = find(h, loA, loB, loPort, hiA, hiB, hiPort, len, proto);
         if (f != null) {
             if (f.closeReason != null) {
                 if ((syn && !ackFlag) || ts - f.lastNanos >= config.tcpClosedLingerNanos()) {
@@ -132,7 +135,11 @@ public final class FlowTable {
             } else {
                 senderInitiates = !(sport < WELL_KNOWN_PORT_LIMIT && dport >= WELL_KNOWN_PORT_LIMIT);
             }
-            f = create(p, ts, h, srcIsLo, lo, loPort, hi, hiPort, len, proto, senderInitiates == srcIsLo);
+            f = create(ts, h, lo, loPort, hi, hiPort, len, proto, senderInitiates == srcIsLo);
+            f.loA = loA;
+            f.loB = loB;
+            f.hiA = hiA;
+            f.hiB = hiB;
         }
 
         final Direction dir = srcIsLo == f.initiatorIsLo ? Direction.TO_SERVER : Direction.TO_CLIENT;
@@ -257,8 +264,8 @@ public final class FlowTable {
 
     // ---------------------------------------------------------------- internals
 
-    private Flow create(DecodedPacket p, long ts, int h, boolean srcIsLo, byte[] lo, int loPort, byte[] hi,
-                        int hiPort, int len, int proto, boolean initiatorIsLo) {
+    private Flow create(long ts, int h, byte[] lo, int loPort, byte[] hi, int hiPort, int len, int proto,
+                        boolean initiatorIsLo) {
         if (active >= config.maxFlows()) {
             evictOne();
         }
@@ -272,8 +279,6 @@ public final class FlowTable {
                 IpText.format(ini, len), iniPort, IpText.format(resp, len), respPort, tcp ? "TCP" : "UDP");
         Flow f = new Flow(id, ref, proto, ts);
         f.streamIndex = tcp ? tcpStreams++ : udpStreams++;
-        f.loAddr = Arrays.copyOf(lo, len);
-        f.hiAddr = Arrays.copyOf(hi, len);
         f.loPort = loPort;
         f.hiPort = hiPort;
         f.addrLen = len;
@@ -373,15 +378,14 @@ public final class FlowTable {
         }
     }
 
-    private int hash(byte[] lo, int loPort, byte[] hi, int hiPort, int len, int proto) {
-        int h = hashSeed ^ (proto * 0x9E3779B9);
-        for (int i = 0; i < len; i++) {
-            h = 31 * h + lo[i];
-        }
-        for (int i = 0; i < len; i++) {
-            h = 31 * h + hi[i];
-        }
-        h = 31 * h + ((loPort << 16) | hiPort);
+    private int hash(long loA, long loB, int loPort, long hiA, long hiB, int hiPort, int proto) {
+        long x = (hashSeed ^ (proto * 0x9E3779B9L)) & 0xffffffffL;
+        x = (x ^ loA) * 0x9E3779B97F4A7C15L;
+        x = (x ^ loB) * 0x9E3779B97F4A7C15L;
+        x = (x ^ hiA) * 0x9E3779B97F4A7C15L;
+        x = (x ^ hiB) * 0x9E3779B97F4A7C15L;
+        x = (x ^ ((long) loPort << 16 | hiPort)) * 0x9E3779B97F4A7C15L;
+        int h = (int) (x ^ (x >>> 32));
         // murmur3 finalizer
         h ^= h >>> 16;
         h *= 0x85ebca6b;
@@ -391,14 +395,35 @@ public final class FlowTable {
         return h;
     }
 
-    private Flow find(int h, byte[] lo, int loPort, byte[] hi, int hiPort, int len, int proto) {
+    private Flow find(int h, long loA, long loB, int loPort, long hiA, long hiB, int hiPort, int len, int proto) {
         for (Flow f = buckets[h & mask]; f != null; f = f.bucketNext) {
             if (f.hash == h && f.loPort == loPort && f.hiPort == hiPort && f.addrLen == len && f.protocol() == proto
-                    && Arrays.equals(f.loAddr, 0, len, lo, 0, len) && Arrays.equals(f.hiAddr, 0, len, hi, 0, len)) {
+                    && f.loA == loA && f.hiA == hiA && f.loB == loB && f.hiB == hiB) {
                 return f;
             }
         }
         return null;
+    }
+
+    /** The first (IPv4: only) eight address bytes as a big-endian long. */
+    private static long addrA(byte[] a, int len) {
+        if (len == 4) {
+            return (a[0] & 0xffL) << 24 | (a[1] & 0xffL) << 16 | (a[2] & 0xffL) << 8 | (a[3] & 0xffL);
+        }
+        return be64(a, 0);
+    }
+
+    /** The last eight bytes of an IPv6 address; 0 for IPv4. */
+    private static long addrB(byte[] a, int len) {
+        return len == 4 ? 0L : be64(a, 8);
+    }
+
+    private static long be64(byte[] a, int o) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | (a[o + i] & 0xffL);
+        }
+        return v;
     }
 
     private void removeFromBucket(Flow f) {

@@ -12,7 +12,8 @@ final class Headers {
         if (name == null) {
             return null;
         }
-        for (HttpHeader h : headers) {
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            HttpHeader h = headers.get(i);
             if (h.name().equalsIgnoreCase(name)) {
                 return h.value();
             }

@@ -44,6 +44,10 @@ public final class HttpStreamParser {
     /** Most bytes in one event-stream line. */
     public static final int SSE_LINE_CAP = SSE_EVENT_DATA_CAP + 64;
 
+    private static final byte[] NO_BYTES = new byte[0];
+    /** Bodies of a known length up to this size get their prefix buffer at once, not by doubling. */
+    private static final int PRESIZE_MAX = 64 * 1024;
+
     private enum State {
         HEAD, BODY_LENGTH, BODY_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILERS,
         RESYNC, CLOSED, DISCARD, TUNNEL, FAILED, ENDED
@@ -52,12 +56,13 @@ public final class HttpStreamParser {
     private final Side side;
     private final HttpListener listener;
     private final int bodyCap;
-    private final ArrayDeque<String> expected = new ArrayDeque<>();
+    /** Methods of the requests awaiting a response (response side only; usually one at a time). */
+    private final ArrayDeque<String> expected = new ArrayDeque<>(2);
 
     private State state = State.HEAD;
 
     // header / trailer section accumulation
-    private byte[] head = new byte[512];
+    private byte[] head = new byte[256];
     private int headLen;
     private int lineStart;
     private int lineCount;
@@ -73,13 +78,16 @@ public final class HttpStreamParser {
     private boolean inMessage;
     private long remaining;
     private long bodyBytes;
-    private byte[] prefix = new byte[0];
+    private byte[] prefix = NO_BYTES;
     private int prefixLen;
+    /** False once the listener said it needs no more of this message's body for the prefix. */
+    private boolean keepBody = true;
     private SseParser sse;
     private boolean closeAfter;
 
     // resync
-    private final byte[] cand = new byte[HttpDetect.MAX_PROBE];
+    /** Allocated on the first resynchronisation: most streams never have a gap. */
+    private byte[] cand;
     private int candLen;
     private boolean candLineStart;
 
@@ -112,6 +120,15 @@ public final class HttpStreamParser {
             return;
         }
         expected.add(method == null ? "GET" : method);
+    }
+
+    /**
+     * The listener needs no more of the current message's body in {@link HttpMessageEnd#bodyPrefix()}: the
+     * bytes kept so far stay, later ones are still counted, passed to {@link HttpListener#onBody} and to the
+     * event-stream parser, but not kept. Applies until the next message starts.
+     */
+    public void stopKeepingBody() {
+        keepBody = false;
     }
 
     /** True once parsing stopped on unrecoverable input; further bytes are ignored, stop feeding. */
@@ -523,10 +540,16 @@ public final class HttpStreamParser {
 
     /** Message body length, RFC 9112 §6.3 rules 3 to 8. */
     private void frame(List<HttpHeader> headers, String version, boolean request) {
-        List<String> te = new ArrayList<>();
-        List<String> cl = new ArrayList<>();
-        for (HttpHeader h : headers) {
+        List<String> te = List.of();
+        List<String> cl = List.of();
+        boolean hasTe = false;
+        for (int k = 0, n = headers.size(); k < n; k++) {
+            HttpHeader h = headers.get(k);
             if (h.name().equalsIgnoreCase("Transfer-Encoding")) {
+                hasTe = true;
+                if (te.isEmpty()) {
+                    te = new ArrayList<>();
+                }
                 for (String t : h.value().split(",")) {
                     String s = t.strip();
                     if (!s.isEmpty()) {
@@ -535,12 +558,14 @@ public final class HttpStreamParser {
                     }
                 }
             } else if (h.name().equalsIgnoreCase("Content-Length")) {
+                if (cl.isEmpty()) {
+                    cl = new ArrayList<>(1);
+                }
                 for (String t : h.value().split(",", -1)) {
                     cl.add(t.strip());
                 }
             }
         }
-        boolean hasTe = headers.stream().anyMatch(h -> h.name().equalsIgnoreCase("Transfer-Encoding"));
         if (hasTe) {
             if (!cl.isEmpty()) {
                 listener.onAnomaly(HttpAnomalies.TE_AND_CL);
@@ -692,6 +717,7 @@ public final class HttpStreamParser {
         remaining = 0;
         sse = null;
         closeAfter = false;
+        keepBody = true;
     }
 
     private void body(byte[] b, int off, int n) {
@@ -699,15 +725,21 @@ public final class HttpStreamParser {
             return;
         }
         bodyBytes += n;
-        int keep = Math.min(n, bodyCap - prefixLen);
+        // the listener first: it may say that it needs none of this body kept
+        listener.onBody(b, off, n);
+        int keep = keepBody ? Math.min(n, bodyCap - prefixLen) : 0;
         if (keep > 0) {
             if (prefixLen + keep > prefix.length) {
-                prefix = Arrays.copyOf(prefix, Math.min(bodyCap, Math.max(prefix.length * 2, Math.max(256, prefixLen + keep))));
+                long want = Math.max(prefix.length * 2L, Math.max(256, prefixLen + keep));
+                if (state == State.BODY_LENGTH && prefixLen + remaining <= PRESIZE_MAX) {
+                    // a short body of known length: one buffer of the right size (remaining counts this slice)
+                    want = prefixLen + remaining;
+                }
+                prefix = Arrays.copyOf(prefix, (int) Math.min(bodyCap, want));
             }
             System.arraycopy(b, off, prefix, prefixLen, keep);
             prefixLen += keep;
         }
-        listener.onBody(b, off, n);
         if (sse != null) {
             sse.feed(b, off, n);
         }
@@ -719,12 +751,15 @@ public final class HttpStreamParser {
         }
         inMessage = false;
         int events = sse == null ? 0 : sse.dispatched();
-        HttpMessageEnd e = new HttpMessageEnd(complete, bodyBytes, Arrays.copyOf(prefix, prefixLen),
-                bodyBytes > bodyCap, events);
-        sse = null;
-        if (prefix.length > 65536) {
-            prefix = new byte[0];
+        HttpMessageEnd e;
+        if (prefixLen == 0) {
+            e = new HttpMessageEnd(complete, bodyBytes, NO_BYTES, 0, bodyBytes > bodyCap, events);
+        } else {
+            // the message end takes the buffer over
+            e = new HttpMessageEnd(complete, bodyBytes, prefix, prefixLen, bodyBytes > bodyCap, events);
+            prefix = NO_BYTES;
         }
+        sse = null;
         prefixLen = 0;
         state = closeAfter && complete ? State.CLOSED : State.HEAD;
         resetSection();
@@ -745,6 +780,9 @@ public final class HttpStreamParser {
     // ----- resynchronisation after a gap -----
 
     private void startResync() {
+        if (cand == null) {
+            cand = new byte[HttpDetect.MAX_PROBE];
+        }
         resetSection();
         state = State.RESYNC;
         candLen = 0;

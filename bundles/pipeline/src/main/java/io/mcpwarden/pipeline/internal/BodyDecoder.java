@@ -16,6 +16,15 @@ final class BodyDecoder {
     private BodyDecoder() {
     }
 
+    /** True when {@link #decode} may return something other than the body itself for this encoding. */
+    static boolean transforms(String contentEncoding) {
+        if (contentEncoding == null) {
+            return false;
+        }
+        String ce = contentEncoding.trim().toLowerCase(Locale.ROOT);
+        return ce.equals("gzip") || ce.equals("x-gzip") || ce.equals("deflate");
+    }
+
     /** The decoded body, or {@code body} itself when it is not compressed in a way handled here. */
     static byte[] decode(byte[] body, String contentEncoding, int cap) {
         if (contentEncoding == null || body.length == 0) {

@@ -45,6 +45,7 @@ import io.mcpwarden.pipeline.RunControl;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +61,9 @@ final class Dissection implements FlowListener {
     private final FlowTable flows;
     private final DnsNames dnsNames;
     private final McpTracker mcp;
-    private final Map<String, Long> eventCounts = new TreeMap<>();
+    private final Map<String, long[]> eventCounts = new HashMap<>();
+    private String lastType;
+    private long[] lastCount;
     private final Map<String, Long> anomalies = new TreeMap<>();
     private long flowsCreated;
     private long nowMicros;
@@ -106,7 +109,9 @@ final class Dissection implements FlowListener {
     }
 
     Map<String, Long> eventCounts() {
-        return eventCounts;
+        Map<String, Long> m = new TreeMap<>();
+        eventCounts.forEach((k, v) -> m.put(k, v[0]));
+        return m;
     }
 
     /** Flow, anomaly and MCP counters of this shard. */
@@ -120,7 +125,18 @@ final class Dissection implements FlowListener {
     }
 
     private void emit(WardenEvent e) {
-        eventCounts.merge(e.eventType(), 1L, Long::sum);
+        String type = e.eventType();
+        long[] c = lastCount;
+        if (type != lastType) {
+            c = eventCounts.get(type);
+            if (c == null) {
+                c = new long[1];
+                eventCounts.put(type, c);
+            }
+            lastType = type;
+            lastCount = c;
+        }
+        c[0]++;
         sink.accept(e);
     }
 
@@ -395,8 +411,11 @@ final class Dissection implements FlowListener {
     private void startHttp(Flow flow, TcpState st) {
         int cap = options.httpBodyCap();
         st.requests = new HttpStreamParser(Side.REQUEST, new HttpListener() {
+            private final BodySniff sniff = new BodySniff();
+
             @Override
             public void onRequestHead(HttpRequestHead h) {
+                sniff.start(h.header("content-encoding"));
                 HttpExchange x = new HttpExchange(flow.ref(), nowMicros, h);
                 st.currentRequest = x;
                 st.awaiting.add(x);
@@ -411,14 +430,27 @@ final class Dissection implements FlowListener {
             }
 
             @Override
+            public void onBody(byte[] buf, int off, int len) {
+                if (sniff.notJson(buf, off, len)) {
+                    st.requests.stopKeepingBody(); // only JSON-RPC bodies are read
+                }
+            }
+
+            @Override
             public void onMessageEnd(HttpMessageEnd end) {
                 HttpExchange x = st.currentRequest;
                 st.currentRequest = null;
                 if (x == null || end.bodyBytes() == 0) {
                     return;
                 }
-                byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.request.header("content-encoding"), cap);
-                RpcParse p = JsonRpcReader.read(body, 0, body.length);
+                String ce = x.request.header("content-encoding");
+                byte[] body = end.bodyPrefixArray();
+                int len = end.bodyPrefixLength();
+                if (BodyDecoder.transforms(ce)) {
+                    body = BodyDecoder.decode(end.bodyPrefix(), ce, cap);
+                    len = body.length;
+                }
+                RpcParse p = JsonRpcReader.read(body, 0, len);
                 if (p.messages().isEmpty()) {
                     return;
                 }
@@ -439,22 +471,38 @@ final class Dissection implements FlowListener {
             }
         }, cap);
         st.responses = new HttpStreamParser(Side.RESPONSE, new HttpListener() {
+            private final BodySniff sniff = new BodySniff();
+
             @Override
             public void onResponseHead(HttpResponseHead h) {
+                sniff.stop();
                 if (h.status() >= 100 && h.status() < 200 && h.status() != 101) {
                     return;
                 }
                 HttpExchange x = st.awaiting.peekFirst();
                 if (x == null) {
                     st.currentResponse = null;
+                    st.responses.stopKeepingBody(); // a response to nothing: its body is not read
                     return;
                 }
                 x.response = h;
                 x.responseMicros = nowMicros;
                 String ct = h.header("content-type");
                 x.eventStream = ct != null && ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+                if (x.eventStream) {
+                    st.responses.stopKeepingBody(); // events are read as they arrive, not from the prefix
+                } else {
+                    sniff.start(h.header("content-encoding"));
+                }
                 st.currentResponse = x;
                 mcp.onResponseHead(x);
+            }
+
+            @Override
+            public void onBody(byte[] buf, int off, int len) {
+                if (sniff.notJson(buf, off, len)) {
+                    st.responses.stopKeepingBody(); // only JSON-RPC bodies are read
+                }
             }
 
             @Override
@@ -487,9 +535,15 @@ final class Dissection implements FlowListener {
                 }
                 st.awaiting.remove(x);
                 if (!x.eventStream && end.bodyBytes() > 0) {
-                    byte[] body = BodyDecoder.decode(end.bodyPrefix(), x.response.header("content-encoding"), cap);
-                    if (JsonRpcReader.looksLikeJson(body, 0, body.length)) {
-                        RpcParse p = JsonRpcReader.read(body, 0, body.length);
+                    String ce = x.response.header("content-encoding");
+                    byte[] body = end.bodyPrefixArray();
+                    int len = end.bodyPrefixLength();
+                    if (BodyDecoder.transforms(ce)) {
+                        body = BodyDecoder.decode(end.bodyPrefix(), ce, cap);
+                        len = body.length;
+                    }
+                    if (JsonRpcReader.looksLikeJson(body, 0, len)) {
+                        RpcParse p = JsonRpcReader.read(body, 0, len);
                         if (!p.messages().isEmpty()) {
                             mcp.onResponseMessages(x, p.messages(), nowMicros);
                         }

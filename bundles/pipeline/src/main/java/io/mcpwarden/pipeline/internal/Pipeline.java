@@ -31,6 +31,7 @@ public final class Pipeline {
     /** Batches in flight per shard. */
     static final int BATCHES_PER_SHARD = 16;
 
+    /** The run's sink; only ever called from one thread at a time. */
     private final EventSink sink;
     private final InspectOptions options;
     private final PacketDecoder decoder = new PacketDecoder();
@@ -41,7 +42,7 @@ public final class Pipeline {
     private long lastNanos;
 
     public Pipeline(EventSink sink, InspectOptions options) {
-        this.sink = new SynchronizedSink(sink);
+        this.sink = sink;
         this.options = options;
     }
 
@@ -57,7 +58,7 @@ public final class Pipeline {
         String readError = read(source, control, start, shards, pkt -> d.process(pkt));
         d.finish(lastNanos);
         sink.flush();
-        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, 0);
+        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, 0, 0);
         control.progress(s);
         return s;
     }
@@ -65,12 +66,15 @@ public final class Pipeline {
     private InspectionSummary runSharded(PacketSource source, RunControl control) {
         long start = System.nanoTime();
         int n = options.threads();
+        EventWriter writer = new EventWriter(sink, n);
+        writer.thread.start();
         List<Dissection> shards = new ArrayList<>(n);
         List<Shard> workers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Dissection d = new Dissection(sink, options, dnsNames);
+            ShardEvents events = new ShardEvents(writer);
+            Dissection d = new Dissection(events, options, dnsNames);
             shards.add(d);
-            Shard w = new Shard(d, i);
+            Shard w = new Shard(d, events, i);
             workers.add(w);
             w.thread.start();
         }
@@ -86,8 +90,9 @@ public final class Pipeline {
             w.join();
             failures += w.failed ? 1 : 0;
         }
+        writer.end();
         sink.flush();
-        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, failures);
+        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, failures, writer.errors);
         control.progress(s);
         return s;
     }
@@ -110,7 +115,7 @@ public final class Pipeline {
                     long t = System.nanoTime();
                     if (t >= nextProgress) {
                         nextProgress = t + PROGRESS_EVERY_NANOS;
-                        control.progress(summary(source, t - start, null, List.of(), 0));
+                        control.progress(summary(source, t - start, null, List.of(), 0, 0));
                     }
                     if (control.stopRequested()) {
                         break;
@@ -134,7 +139,7 @@ public final class Pipeline {
     }
 
     private InspectionSummary summary(PacketSource source, long nanos, String readError, List<Dissection> shards,
-                                      long failedShards) {
+                                      long failedShards, long sinkErrors) {
         Map<String, Long> counters = new TreeMap<>(decoder.counters());
         Map<String, Long> events = new TreeMap<>();
         long flows = 0;
@@ -147,6 +152,9 @@ public final class Pipeline {
         counters.put("pipeline.threads", (long) Math.max(1, shards.size()));
         if (failedShards > 0) {
             counters.put("pipeline.failed_threads", failedShards);
+        }
+        if (sinkErrors > 0) {
+            counters.put("pipeline.sink_errors", sinkErrors);
         }
         CaptureStatus status = source.status();
         if (readError != null) {
@@ -173,6 +181,7 @@ public final class Pipeline {
     /** One pipeline thread and its queues. */
     private static final class Shard {
         final Dissection dissection;
+        final ShardEvents events;
         final Thread thread;
         final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES_PER_SHARD + 1);
         final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES_PER_SHARD + 1);
@@ -181,8 +190,9 @@ public final class Pipeline {
         /** Written before the last batch is queued; the queue hand-off publishes it to the worker. */
         long lastNanos;
 
-        Shard(Dissection dissection, int index) {
+        Shard(Dissection dissection, ShardEvents events, int index) {
             this.dissection = dissection;
+            this.events = events;
             for (int i = 0; i < BATCHES_PER_SHARD; i++) {
                 free.add(new Batch());
             }
@@ -235,6 +245,7 @@ public final class Pipeline {
                 b.size = 0;
                 b.last = false;
                 put(free, b);
+                events.handOff();
                 if (last) {
                     break;
                 }
@@ -244,6 +255,7 @@ public final class Pipeline {
             } catch (Throwable t) {
                 failed = true;
             }
+            events.handOff();
         }
 
         private static void copy(DecodedPacket s, DecodedPacket d) {
@@ -267,7 +279,7 @@ public final class Pipeline {
             d.payloadLength = s.payloadLength;
         }
 
-        private static Batch take(BlockingQueue<Batch> q) {
+        static <T> T take(BlockingQueue<T> q) {
             while (true) {
                 try {
                     return q.take();
@@ -277,7 +289,7 @@ public final class Pipeline {
             }
         }
 
-        private static void put(BlockingQueue<Batch> q, Batch b) {
+        static <T> void put(BlockingQueue<T> q, T b) {
             while (true) {
                 try {
                     q.put(b);
@@ -289,27 +301,91 @@ public final class Pipeline {
         }
     }
 
-    /** Serialises events from several pipeline threads into one sink. */
-    private static final class SynchronizedSink implements EventSink {
-        private final EventSink delegate;
+    /**
+     * The events of one pipeline thread, collected while it works through a batch of packets and then handed
+     * to the {@link EventWriter} at once, in the order they were produced.
+     */
+    private static final class ShardEvents implements EventSink {
+        private final EventWriter writer;
+        private List<WardenEvent> events = new ArrayList<>();
 
-        SynchronizedSink(EventSink delegate) {
-            this.delegate = delegate;
+        ShardEvents(EventWriter writer) {
+            this.writer = writer;
         }
 
         @Override
-        public synchronized void accept(WardenEvent event) {
-            delegate.accept(event);
+        public void accept(WardenEvent event) {
+            events.add(event);
         }
 
-        @Override
-        public synchronized void flush() {
-            delegate.flush();
+        /** Passes the events collected so far on to the writer (waits while it is far behind). */
+        void handOff() {
+            if (!events.isEmpty()) {
+                List<WardenEvent> l = events;
+                events = writer.spare();
+                Shard.put(writer.queue, l);
+            }
+        }
+    }
+
+    /**
+     * One thread that passes the events of every pipeline thread to the run's sink (rule evaluation, EVE
+     * serialisation and output), so that this work overlaps with dissection instead of being done under a lock
+     * by each pipeline thread. Events of one pipeline thread keep their order.
+     */
+    private static final class EventWriter {
+        private static final List<WardenEvent> END = List.of();
+
+        final EventSink sink;
+        final Thread thread;
+        final BlockingQueue<List<WardenEvent>> queue;
+        /** Emptied lists for reuse by the pipeline threads. */
+        private final BlockingQueue<List<WardenEvent>> spares;
+        /** Events the sink threw on; read after the thread ended. */
+        long errors;
+
+        EventWriter(EventSink sink, int shards) {
+            this.sink = sink;
+            this.queue = new ArrayBlockingQueue<>(BATCHES_PER_SHARD * shards);
+            this.spares = new ArrayBlockingQueue<>(BATCHES_PER_SHARD * shards);
+            this.thread = new Thread(this::work, "warden-events");
+            this.thread.setDaemon(true);
         }
 
-        @Override
-        public synchronized void close() {
-            delegate.close();
+        List<WardenEvent> spare() {
+            List<WardenEvent> l = spares.poll();
+            return l != null ? l : new ArrayList<>();
+        }
+
+        private void work() {
+            while (true) {
+                List<WardenEvent> l = Shard.take(queue);
+                if (l == END) {
+                    return;
+                }
+                for (int i = 0, n = l.size(); i < n; i++) {
+                    try {
+                        sink.accept(l.get(i));
+                    } catch (RuntimeException e) {
+                        errors++;
+                    }
+                }
+                l.clear();
+                spares.offer(l);
+            }
+        }
+
+        /** Waits until every event queued so far has been passed on. */
+        void end() {
+            Shard.put(queue, END);
+            while (true) {
+                try {
+                    thread.join();
+                    return;
+                } catch (InterruptedException e) {
+                    // the events must all be written before the run ends
+                }
+            }
         }
     }
 }

@@ -1,0 +1,46 @@
+package io.mcpwarden.pipeline.internal;
+
+/**
+ * Watches the first bytes of one message body to tell early that it cannot hold JSON-RPC, so that the HTTP
+ * parser need not keep it: the same test as {@link io.mcpwarden.mcp.JsonRpcReader#looksLikeJson} (the first
+ * non-blank byte among the first 64 is {@code {} or {@code [}), applied as the bytes arrive. Bodies that
+ * {@link BodyDecoder} would inflate are not judged.
+ */
+final class BodySniff {
+    private static final int WINDOW = 64;
+
+    private boolean deciding;
+    private int seen;
+
+    /** A new body starts, sent with this {@code Content-Encoding} (or null). */
+    void start(String contentEncoding) {
+        deciding = !BodyDecoder.transforms(contentEncoding);
+        seen = 0;
+    }
+
+    /** No judgement for the current body. */
+    void stop() {
+        deciding = false;
+    }
+
+    /** True exactly once, on the bytes that show the body is not JSON. */
+    boolean notJson(byte[] b, int off, int len) {
+        if (!deciding) {
+            return false;
+        }
+        int end = off + len;
+        for (int i = off; i < end && seen < WINDOW; i++, seen++) {
+            byte c = b[i];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                continue;
+            }
+            deciding = false;
+            return c != '{' && c != '[';
+        }
+        if (seen >= WINDOW) {
+            deciding = false;
+            return true;
+        }
+        return false;
+    }
+}
