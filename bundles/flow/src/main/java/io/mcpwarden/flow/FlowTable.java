@@ -343,15 +343,16 @@ public final class FlowTable {
             f.streams[0].flush(ts);
             f.streams[1].flush(ts);
         }
-        f.state = "closed";
         flowsEnded++;
         try {
             if (listener != null) {
+                // the listener sees the state the flow reached: closed after FIN/RST, else new or established
                 listener.onFlowEnd(f, reason, ts);
             }
         } catch (RuntimeException e) {
             listenerErrors++;
         }
+        f.state = "closed";
     }
 
     void deliver(Flow f, Direction dir, byte[] buf, int off, int len, long ts) {
