@@ -46,7 +46,11 @@ public final class JsonRpcReader {
     /** Cheap test on the first non-blank byte: could this be a JSON object or array? */
     public static boolean looksLikeJson(byte[] buf, int off, int len) {
         int end = off + Math.min(len, 64);
-        for (int i = off; i < end; i++) {
+        int start = off;
+        if (len >= 3 && buf[off] == (byte) 0xEF && buf[off + 1] == (byte) 0xBB && buf[off + 2] == (byte) 0xBF) {
+            start += 3; // UTF-8 byte-order mark (RFC 8259 §8.1)
+        }
+        for (int i = start; i < end; i++) {
             byte b = buf[i];
             if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
                 continue;

@@ -31,6 +31,17 @@ class JsonRpcReaderTest {
     }
 
     @Test
+    void byteOrderMarkBeforeTheBodyIsTolerated() {
+        byte[] body = ("\uFEFF{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-03-26\",\"capabilities\":{},\"clientInfo\":{\"name\":\"b\",\"version\":\"1\"}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertTrue(JsonRpcReader.looksLikeJson(body, 0, body.length));
+        RpcParse p = JsonRpcReader.read(body, 0, body.length);
+        assertNull(p.anomaly());
+        assertTrue(McpSemantics.isInitializeRequest(p.messages().get(0)));
+    }
+
+    @Test
     void lspInitializeIsNotMcp() {
         RpcMessage m = JsonRpcReader.read("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
                 + "{\"processId\":42,\"rootUri\":\"file:///w\",\"capabilities\":{},\"clientInfo\":{\"name\":\"vscode\"}}}")

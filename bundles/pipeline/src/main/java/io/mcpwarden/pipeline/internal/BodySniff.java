@@ -31,7 +31,7 @@ final class BodySniff {
         int end = off + len;
         for (int i = off; i < end && seen < WINDOW; i++, seen++) {
             byte c = b[i];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || isBom(c, seen)) {
                 continue;
             }
             deciding = false;
@@ -42,5 +42,11 @@ final class BodySniff {
             return true;
         }
         return false;
+    }
+
+    /** A byte of a UTF-8 byte-order mark at the start of the body (RFC 8259 §8.1 lets parsers ignore it). */
+    private static boolean isBom(byte c, int position) {
+        return position == 0 && c == (byte) 0xEF || position == 1 && c == (byte) 0xBB
+                || position == 2 && c == (byte) 0xBF;
     }
 }

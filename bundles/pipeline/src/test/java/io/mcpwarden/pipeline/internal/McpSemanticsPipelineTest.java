@@ -67,6 +67,16 @@ class McpSemanticsPipelineTest {
     }
 
     @Test
+    void bodiesWithAByteOrderMarkAreStillRead() {
+        Conversation c = new Conversation(false);
+        c.tcp(10, 40001, 20, 3000).send(Conversation.post("/mcp", "h:3000", "\uFEFF" + INIT))
+                .reply(Conversation.json(200, "\uFEFF" + RESULT)).close();
+        List<McpEvent> m = mcp(c.run());
+        assertEquals(1, m.size());
+        assertEquals("py-server", m.get(0).serverName());
+    }
+
+    @Test
     void versionNegotiationErrorStillOneEventWithoutProtocolVersion() {
         Conversation c = new Conversation(false);
         c.tcp(10, 40001, 20, 3000).send(Conversation.post("/mcp", "h:3000", INIT))
