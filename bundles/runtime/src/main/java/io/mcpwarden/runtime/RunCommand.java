@@ -142,7 +142,12 @@ final class RunCommand implements Callable<Integer> {
         StatusFile progress = new StatusFile(statusFile != null ? statusFile : StatusFile.defaultPath(), console, iface,
                 bpf, policy, siem == null ? null : siem::counters, cap::counters, env::bundles);
         progress.write("running", null);
-        progress.startTimer();
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
+        if (systemd.problem() != null) {
+            env.err().println("run: warning: " + systemd.problem());
+        }
+        systemd.send("READY=1\nSTATUS=capturing on " + iface);
+        progress.startTimer(systemd);
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
@@ -153,6 +158,7 @@ final class RunCommand implements Callable<Integer> {
             sink.close();
             console.clear();
         }
+        systemd.send("STOPPING=1\nSTATUS=stopped");
         progress.stop(s);
         if (progress.problem() != null) {
             env.err().println("run: warning: " + progress.problem());

@@ -79,11 +79,24 @@ final class StatusFile implements RunControl {
 
     /** Also rewrites the file every 5 s when no packets arrive (the pipeline reports progress per packets). */
     synchronized void startTimer() {
+        startTimer(null);
+    }
+
+    /**
+     * As {@link #startTimer()}, and pings systemd's watchdog from the same timer: a process whose timer thread
+     * no longer runs (hung, out of memory) stops pinging and systemd restarts it.
+     */
+    synchronized void startTimer(SystemdNotify systemd) {
         timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "warden-status");
             t.setDaemon(true);
             return t;
         });
+        long watchdog = systemd == null ? 0 : systemd.watchdogMillis();
+        if (watchdog > 0) {
+            timer.scheduleAtFixedRate(() -> systemd.send("WATCHDOG=1"), 0, watchdog,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         timer.scheduleAtFixedRate(() -> {
             synchronized (this) {
                 if (System.nanoTime() - lastWrite >= EVERY_NANOS) {
