@@ -109,6 +109,15 @@ class InstallLifecycleIT {
             assertEquals(0, owner(f, "uid"), f);
             assertEquals(gid, owner(f, "gid"), f);
         }
+        // the shipped rules must be readable by the service (it runs as the service user, not root)
+        try (var drl = java.nio.file.Files.list(p("/etc/mcp-warden/rules.d"))) {
+            List<String> rules = drl.map(x -> "/etc/mcp-warden/rules.d/" + x.getFileName()).toList();
+            assertFalse(rules.isEmpty(), "rules installed");
+            for (String f : rules) {
+                assertEquals(0640, mode(f), f);
+                assertEquals(gid, owner(f, "gid"), f);
+            }
+        }
         for (String d : List.of("/etc/mcp-warden", "/etc/mcp-warden/rules.d")) {
             assertEquals(0750, mode(d), d);
             assertEquals(0, owner(d, "uid"), d);
