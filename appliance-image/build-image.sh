@@ -48,7 +48,7 @@ mkdir -p "$rootfs"
 t0=$SECONDS
 echo "== debootstrap $SUITE (minbase) from $MIRROR"
 debootstrap --variant=minbase \
-    --include=systemd-sysv,udev,linux-image-amd64,initramfs-tools,libpcap0.8,passwd,iproute2,kmod \
+    --include=systemd-sysv,udev,linux-image-amd64,initramfs-tools,libpcap0.8,passwd,procps,iproute2,kmod \
     "$SUITE" "$rootfs" "$MIRROR"
 
 echo "== system settings"

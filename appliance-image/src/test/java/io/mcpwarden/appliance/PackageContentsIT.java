@@ -44,6 +44,7 @@ class PackageContentsIT {
         assertEquals(Deb.ARCH, field("Architecture"));
         List<String> depends = Arrays.stream(field("Depends").split(",")).map(String::trim).collect(Collectors.toList());
         assertTrue(depends.contains("libpcap0.8"), "Depends: " + depends);
+        assertTrue(depends.contains("procps"), "Depends (kill for ExecReload): " + depends);
         assertTrue(depends.contains("passwd"), "useradd/groupadd for the system user: " + depends);
         String info = Proc.run("dpkg-deb", "--info", Deb.file().toString()).ok("dpkg-deb --info").out();
         for (String script : List.of("postinst", "prerm", "postrm", "conffiles", "md5sums")) {

@@ -62,8 +62,8 @@ class SystemdUnitIT {
         assertTrue(unit.lines().anyMatch(l -> l.matches("StartLimitIntervalSec=.+")), "StartLimitIntervalSec");
         assertTrue(unit.lines().anyMatch(l -> l.matches("StartLimitBurst=\\d+")), "StartLimitBurst");
         assertTrue(unit.lines().anyMatch(l -> l.matches("MemoryMax=.+")), "MemoryMax");
-        // no reload signal the appliance does not handle (see systemd/README.md)
-        assertFalse(unit.lines().anyMatch(l -> l.startsWith("ExecReload=")), "no ExecReload");
+        // reload = SIGHUP, which 'warden run' handles (tests/integration SystemdNotifyTest sends it)
+        assertTrue(unit.lines().anyMatch("ExecReload=/bin/kill -HUP $MAINPID"::equals), "ExecReload");
     }
 
     private static void assumeAnalyze() {
@@ -77,6 +77,9 @@ class SystemdUnitIT {
     void systemdAnalyzeVerifyPasses() {
         assumeAnalyze();
         Proc.run("cp", "-an", "/lib/systemd/system/.", root.resolve("lib/systemd/system") + "/").ok("copy host units");
+        // ExecReload's /bin/kill, which the package's dependency procps brings
+        Proc.run("mkdir", "-p", root.resolve("bin").toString()).ok("mkdir bin");
+        Proc.run("cp", "-an", "/bin/kill", root.resolve("bin/kill").toString()).ok("copy kill");
         Proc p = Proc.run(List.of("systemd-analyze", "verify", "--root=" + root, "mcp-warden.service"),
                 Map.of("SYSTEMD_LOG_COLOR", "0"), 120);
         assertEquals(0, p.exit(), "systemd-analyze verify:\n" + p.out() + p.err());

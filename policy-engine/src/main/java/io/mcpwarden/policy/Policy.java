@@ -28,6 +28,15 @@ public interface Policy extends AutoCloseable {
     /** The registry in force (empty when none is configured or none loaded). */
     Registry registry();
 
+    /**
+     * Reads the rules directory and the registry file now, without waiting for the watcher to see them stable
+     * across two scans (the operator says the edit is complete, e.g. by SIGHUP or {@code systemctl reload}).
+     * Content equal to what is in force is not compiled again. A rejected rule set or registry leaves the
+     * previous one running, as with the watcher; the outcome is also reported as {@code rules} events.
+     * Events keep being judged during the reload, by the old set until the new one is swapped in.
+     */
+    ReloadReport reload();
+
     /** Stops watching. Judging after close still works with the last rule set. */
     @Override
     void close();

@@ -110,6 +110,10 @@ public final class Launcher {
         framework = new Felix(frameworkProperties());
         framework.init();
         Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "warden-shutdown"));
+        String hup = Hangup.install(() -> framework.getBundleContext());
+        if (hup != null) {
+            System.err.println("warning: " + hup);
+        }
         BundleContext ctx = framework.getBundleContext();
         CountDownLatch cliUp = new CountDownLatch(1);
         try {

@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What a command may use: the inspection service, the distribution's home, the standard streams, the
- * framework facts for {@code version}, and the cooperative stop flag raised on SIGINT/SIGTERM.
+ * framework facts for {@code version}, the cooperative stop flag raised on SIGINT/SIGTERM, and the reload
+ * actions run on SIGHUP.
  */
 final class CliEnv {
     private final InspectionService inspection;
@@ -26,6 +27,7 @@ final class CliEnv {
     private final boolean console;
     private final FrameworkFacts facts;
     private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
+    private final List<Runnable> reloadActions = new CopyOnWriteArrayList<>();
     private volatile boolean stopRequested;
     private volatile io.mcpwarden.policy.PolicyService policyService;
     private volatile java.util.function.Supplier<List<String>> bundles = List::of;
@@ -147,5 +149,28 @@ final class CliEnv {
             action.run();
         }
         return () -> stopActions.remove(action);
+    }
+
+    /**
+     * Runs every registered reload action (SIGHUP, {@code systemctl reload}), one after the other on the calling
+     * thread. Returns false when no command registered one: the command has nothing to reload.
+     */
+    boolean requestReload() {
+        boolean any = false;
+        for (Runnable r : reloadActions) {
+            any = true;
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                err.println("warning: reload failed: " + e);
+            }
+        }
+        return any;
+    }
+
+    /** Registers an action run on {@link #requestReload()}; the returned action unregisters it. */
+    Runnable onReload(Runnable action) {
+        reloadActions.add(action);
+        return () -> reloadActions.remove(action);
     }
 }

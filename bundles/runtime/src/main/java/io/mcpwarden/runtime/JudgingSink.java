@@ -8,7 +8,8 @@ import io.mcpwarden.policy.Policy;
 
 /**
  * Passes every event on, followed by the verdicts the policy gives it and any rule-set change
- * (loaded / rejected) since the last event. Without a policy it only passes events on.
+ * (loaded / rejected) since the last event; rule-set changes still pending are written on flush and close (a
+ * reload on a quiet link is not lost). Without a policy it only passes events on.
  */
 final class JudgingSink implements EventSink {
     private final EventSink downstream;
@@ -42,11 +43,13 @@ final class JudgingSink implements EventSink {
 
     @Override
     public void flush() {
+        drainRules();
         downstream.flush();
     }
 
     @Override
     public void close() {
+        drainRules();
         downstream.close();
     }
 }

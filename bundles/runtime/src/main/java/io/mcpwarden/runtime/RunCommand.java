@@ -48,7 +48,15 @@ import java.util.concurrent.Callable;
             "  warden.conf   SIEM destinations (YAML), watched: a change is applied within",
             "                about 2 s without a restart, one line per change on stderr; a",
             "                file with an error is reported with line and column and the",
-            "                previous destinations keep running"})
+            "                previous destinations keep running",
+            "",
+            "Signals:",
+            "  SIGINT, SIGTERM  stop: end every flow, write every event, print the summary",
+            "  SIGHUP           reload now: the rules directory, the registry and the",
+            "                   configuration file are read at once (no waiting for the",
+            "                   watchers), capture goes on; one 'run: reload' line on",
+            "                   stderr says what changed or what was rejected and why",
+            "                   (systemctl reload mcp-warden sends it)"})
 final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     HelpOption help;
@@ -113,6 +121,22 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * SIGHUP / {@code systemctl reload}: reads the rules, the registry and the configuration file now (the
+     * watchers would pick them up once stable across two scans; this does not wait) while capture goes on.
+     * Tells systemd RELOADING=1 first and READY=1 when done, prints one line.
+     */
+    private synchronized void reload(CliEnv env, io.mcpwarden.policy.Policy policy, ReloadableSiem siem,
+                                     SystemdNotify systemd) {
+        long t0 = System.nanoTime();
+        systemd.send("RELOADING=1\nMONOTONIC_USEC=" + t0 / 1_000 + "\nSTATUS=reloading rules and configuration");
+        String rules = policy == null ? "rules off (--no-rules)" : policy.reload().describe();
+        String conf = siem == null ? "no configuration file" : siem.reload();
+        env.err().println("run: reload (SIGHUP): " + rules + "; " + conf + "; "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms, capture not interrupted");
+        systemd.send("READY=1\nSTATUS=capturing on " + iface);
+    }
+
     private int call(CliEnv env, io.mcpwarden.policy.Policy policy, ReloadableSiem siem) {
         if (snaplen < 64 || snaplen > LiveCapture.MAX_SNAPLEN) {
             env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
@@ -148,12 +172,14 @@ final class RunCommand implements Callable<Integer> {
         }
         systemd.send("READY=1\nSTATUS=capturing on " + iface);
         progress.startTimer(systemd);
+        Runnable unregisterReload = env.onReload(() -> reload(env, policy, siem, systemd));
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
             s = env.inspection().inspect(cap, new JudgingSink(SyslogOptions.tee(sink, siem), policy),
                     InspectOptions.DEFAULTS.withThreads(Math.max(1, Math.min(64, policyOptions.threads))), progress);
         } finally {
+            unregisterReload.run();
             unregister.run();
             sink.close();
             console.clear();

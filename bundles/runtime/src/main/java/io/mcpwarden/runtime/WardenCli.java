@@ -5,6 +5,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -12,6 +13,9 @@ import org.osgi.service.component.annotations.Reference;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the command given on the launcher's command line, then stops the framework.
@@ -24,7 +28,9 @@ import java.util.Arrays;
  * command has written every event.
  *
  * <p>The component registers itself with the property {@code warden.cli=true} so that the launcher can tell
- * that the runtime came up.
+ * that the runtime came up, and a {@link BooleanSupplier} with {@value #SIGNAL_PROPERTY}{@code =HUP} that the
+ * launcher calls on SIGHUP: it runs the reload actions of the running command and answers whether there were
+ * any (when not, the launcher treats SIGHUP as the JVM does by default, as a request to stop).
  */
 @Component(immediate = true, service = WardenCli.class, property = "warden.cli=true")
 public final class WardenCli {
@@ -36,6 +42,8 @@ public final class WardenCli {
     static final String SHELL = "warden.shell";
     static final String VERSION = "warden.version";
     static final String EXIT = "warden.exit";
+    /** Service property of the SIGHUP handler the launcher looks up. */
+    static final String SIGNAL_PROPERTY = "warden.signal";
     /** How long deactivation waits for the running command to flush its events. */
     static final long STOP_WAIT_MILLIS = 9_000;
 
@@ -49,6 +57,7 @@ public final class WardenCli {
 
     private CliEnv env;
     private Thread thread;
+    private ServiceRegistration<BooleanSupplier> hangup;
     private volatile boolean deactivating;
 
     @Activate
@@ -62,6 +71,9 @@ public final class WardenCli {
         String home = ctx.getProperty(HOME);
         env = CliEnv.standard(inspection, Path.of(home == null ? "." : home), facts(ctx)).withPolicyService(policy)
                 .withBundles(() -> Arrays.stream(ctx.getBundles()).map(WardenCli::describe).toList());
+        CliEnv cli = env;
+        hangup = ctx.registerService(BooleanSupplier.class, cli::requestReload,
+                new Hashtable<>(Map.of(SIGNAL_PROPERTY, "HUP")));
         if (shell && args.length == 0) {
             return;
         }
@@ -91,6 +103,11 @@ public final class WardenCli {
     @Deactivate
     void deactivate() {
         deactivating = true;
+        try {
+            hangup.unregister();
+        } catch (IllegalStateException | NullPointerException ignored) {
+            // already gone with the bundle
+        }
         Thread t = thread;
         if (t == null || !t.isAlive()) {
             return;

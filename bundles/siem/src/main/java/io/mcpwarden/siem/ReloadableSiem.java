@@ -70,8 +70,9 @@ public final class ReloadableSiem implements EventSink {
     private volatile SiemConfigException lastRejection;
     private volatile boolean stopping;
     private Thread watcher;
-    private String attempted;                                    // watcher only
-    private String pending;                                      // watcher only
+    private final Object scanLock = new Object();
+    private String attempted;                                    // guarded by scanLock (after start)
+    private String pending;                                      // guarded by scanLock (after start)
     private DeliveryReport finalReport;                          // guarded by applyLock
 
     /** A file destination: its settings, its exporter, and the totals of its earlier exporters. */
@@ -348,15 +349,49 @@ public final class ReloadableSiem implements EventSink {
                 return;
             }
             try {
-                scan();
+                synchronized (scanLock) {
+                    scan(false);
+                }
             } catch (RuntimeException | LinkageError e) {
                 log.accept("config " + file + ": watcher: " + e);
             }
         }
     }
 
-    /** One look at the file; a new content is applied once it stayed the same across two looks. */
-    private void scan() {
+    /**
+     * Reads the configuration file now, without waiting for it to stay the same across two scans (the operator
+     * says the edit is complete, e.g. by SIGHUP or {@code systemctl reload}), and applies it as the watcher
+     * would: changed destinations restarted, a file with errors rejected with line and column while the
+     * previous destinations keep running. Content equal to the last attempt is not applied again.
+     *
+     * @return one line for an operator: {@code config FILE unchanged (N syslog destinations)}, {@code … applied
+     *         (…)}, {@code … rejected: …}, or {@code no configuration file} when none is watched
+     */
+    public String reload() {
+        if (file == null) {
+            return "no configuration file";
+        }
+        synchronized (scanLock) {
+            long rejectedBefore = rejected.get();
+            long loadedBefore = loaded.get();
+            if (!scan(true)) {
+                return "config " + file + " unchanged (" + count(slotList.size()) + ")";
+            }
+            if (rejected.get() != rejectedBefore) {
+                SiemConfigException e = lastRejection;
+                return "config rejected: " + (e == null ? "?" : e.getMessage()) + "; keeping the previous configuration ("
+                        + count(slotList.size()) + ")";
+            }
+            return "config " + file + (loaded.get() != loadedBefore ? " applied (" : " read (")
+                    + count(slotList.size()) + ")";
+        }
+    }
+
+    /**
+     * One look at the file; a new content is applied once it stayed the same across two looks, or at once
+     * with {@code force}. Returns whether a new content was applied or rejected.
+     */
+    private boolean scan(boolean force) {
         byte[] content = null;
         String fp;
         String problem = null;
@@ -372,19 +407,20 @@ public final class ReloadableSiem implements EventSink {
         }
         if (fp.equals(attempted)) {
             pending = null;
-            return;
+            return false;
         }
-        if (!fp.equals(pending)) {
+        if (!force && !fp.equals(pending)) {
             pending = fp;
-            return;
+            return false;
         }
         attempted = fp;
         pending = null;
         if (content == null) {
             reject(new SiemConfigException(file.toString(), 0, 0, problem), false);
-            return;
+            return true;
         }
         load(content, false);
+        return true;
     }
 
     private static byte[] read(Path f) throws IOException {

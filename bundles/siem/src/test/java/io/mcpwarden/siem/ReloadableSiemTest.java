@@ -334,4 +334,35 @@ class ReloadableSiemTest {
         r.close(Duration.ofSeconds(5));
         await("the command line's destination works", () -> a.ids().contains(0));
     }
+
+    @Test
+    void reloadAppliesTheFileAtOnceWithoutWaitingForTheWatcher() throws Exception {
+        FrameServer a = server();
+        FrameServer b = server();
+        Path conf = Files.writeString(tmp.resolve("warden.conf"), config(dest("a", a, "")));
+        // the watcher looks only once an hour: whatever changes below is reload()'s doing
+        ReloadableSiem r = ReloadableSiem.start(List.of(), options(), conf, Duration.ofHours(1), Duration.ofSeconds(3),
+                log::add);
+        closeLater.add(r);
+        assertEquals("config " + conf + " unchanged (1 syslog destination)", r.reload());
+
+        Files.writeString(conf, config(dest("a", a, ""), dest("b", b, "")));
+        assertEquals("config " + conf + " applied (2 syslog destinations)", r.reload());
+        assertEquals(List.of("a", "b"), r.destinations());
+        assertTrue(log.stream().anyMatch(l -> l.contains("syslog destination added: b")), log.toString());
+        assertEquals("config " + conf + " unchanged (2 syslog destinations)", r.reload());
+
+        Files.writeString(conf, config(dest("a", a, ""), dest("b", b, "      format: xml\n")));
+        String rejected = r.reload();
+        assertTrue(rejected.startsWith("config rejected: " + conf + ":8:15: unknown syslog format 'xml'"), rejected);
+        assertTrue(rejected.endsWith("keeping the previous configuration (2 syslog destinations)"), rejected);
+        assertEquals(List.of("a", "b"), r.destinations());
+
+        r.accept(new VerdictEvent(1_700_000_000_000_000L, FLOW, "alert", "r-0-x", "medium", "numbered", "h1",
+                "mcp.example:443/mcp", "mcp"));
+        r.close(Duration.ofSeconds(10));
+        await("both receive", () -> a.count() == 1 && b.count() == 1);
+        assertEquals("no configuration file",
+                ReloadableSiem.start(List.of(), options(), null, SCAN, Duration.ofSeconds(3), log::add).reload());
+    }
 }

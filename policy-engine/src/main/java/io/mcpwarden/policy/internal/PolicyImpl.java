@@ -9,6 +9,8 @@ import io.mcpwarden.policy.PolicyConfig;
 import io.mcpwarden.policy.Registry;
 import io.mcpwarden.policy.RegistryCheck;
 import io.mcpwarden.policy.RuleError;
+import io.mcpwarden.policy.ReloadReport;
+import io.mcpwarden.policy.ReloadReport.Outcome;
 import io.mcpwarden.policy.RuleSetInfo;
 import io.mcpwarden.policy.facts.Subject;
 import io.mcpwarden.policy.facts.Verdict;
@@ -62,10 +64,12 @@ public final class PolicyImpl implements Policy {
     private final Map<String, AtomicLong> ruleFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> limitHits = new ConcurrentHashMap<>();
     private volatile List<RuleError> lastErrors = List.of();
+    private volatile List<RuleError> lastRegistryErrors = List.of();
     private volatile Thread watcher;
     private volatile boolean closed;
 
-    // watcher state (watcher thread only, after construction)
+    // scan state: guarded by scanLock (the watcher thread and reload())
+    private final Object scanLock = new Object();
     private String rulesPending;
     private String rulesAttempted;
     private String registryPending;
@@ -242,35 +246,55 @@ public final class PolicyImpl implements Policy {
                 return;
             }
             try {
-                scanRegistry(false);
-                scanRules(false);
+                synchronized (scanLock) {
+                    scanRegistry(false);
+                    scanRules(false);
+                }
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.ERROR, "policy watcher: " + e, e);
             }
         }
     }
 
-    /** One scan of the rules directory; loads a changed set once it is stable across two scans. */
-    private void scanRules(boolean initial) {
+    @Override
+    public ReloadReport reload() {
+        synchronized (scanLock) {
+            Outcome registry = scanRegistry(true);
+            Outcome rules = scanRules(true);
+            List<RuleError> errors = new java.util.ArrayList<>();
+            if (rules == Outcome.REJECTED) {
+                errors.addAll(lastErrors);
+            }
+            if (registry == Outcome.REJECTED) {
+                errors.addAll(lastRegistryErrors);
+            }
+            return new ReloadReport(rules, registry, info(), errors);
+        }
+    }
+
+    /**
+     * One scan of the rules directory. Without {@code force} a changed set is loaded once it is stable across two
+     * scans; with it (start, reload) at once. Content equal to the last attempt is never compiled again.
+     */
+    private Outcome scanRules(boolean force) {
         SortedMap<String, byte[]> files;
         try {
             files = Sources.readRules(config.rulesDir());
         } catch (IOException | RuntimeException e) {
-            if (initial) {
+            if (force) {
                 reject(List.of(new RuleError("", 0, 0, "cannot read " + config.rulesDir() + ": " + e)), null);
+                return Outcome.REJECTED;
             }
-            return;
+            return Outcome.UNCHANGED;
         }
         String fingerprint = Hashes.ofFiles(files);
-        if (!initial) {
-            if (fingerprint.equals(rulesAttempted)) {
-                rulesPending = null;
-                return;
-            }
-            if (!fingerprint.equals(rulesPending)) {
-                rulesPending = fingerprint;
-                return;
-            }
+        if (fingerprint.equals(rulesAttempted)) {
+            rulesPending = null;
+            return Outcome.UNCHANGED;
+        }
+        if (!force && !fingerprint.equals(rulesPending)) {
+            rulesPending = fingerprint;
+            return Outcome.UNCHANGED;
         }
         rulesAttempted = fingerprint;
         rulesPending = null;
@@ -278,7 +302,7 @@ public final class PolicyImpl implements Policy {
         CompiledRules c = DrlCompiler.compile(files);
         if (!c.ok()) {
             reject(c.errors(), null);
-            return;
+            return Outcome.REJECTED;
         }
         RuleSet next = new RuleSet(c.kieBase(), c.hash(), c.rules(), Instant.now());
         warm(next);
@@ -287,50 +311,60 @@ public final class PolicyImpl implements Policy {
         emit(new RulesEvent(nowMicros(), "loaded", next.hash, next.rules, null, 0, 0, null));
         LOG.log(Level.INFO, "rule set " + next.hash + " loaded: " + next.rules + " rules in "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        return Outcome.LOADED;
     }
 
     /** One scan of the registry file; same stability rule. */
-    private void scanRegistry(boolean initial) {
+    private Outcome scanRegistry(boolean force) {
         Path file = config.registryFile();
         if (file == null) {
-            return;
+            return Outcome.NONE;
         }
+        String name = file.getFileName().toString();
         byte[] content;
         try {
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             content = null;
         } catch (IOException e) {
-            return;
+            if (force) {
+                List<RuleError> errors = List.of(new RuleError(name, 0, 0, "cannot read " + file + ": " + e));
+                lastRegistryErrors = errors;
+                reject(errors, name);
+                return Outcome.REJECTED;
+            }
+            return Outcome.UNCHANGED;
         }
         String fingerprint = content == null ? "missing" : Hashes.of(content);
-        if (!initial) {
-            if (fingerprint.equals(registryAttempted)) {
-                registryPending = null;
-                return;
-            }
-            if (!fingerprint.equals(registryPending)) {
-                registryPending = fingerprint;
-                return;
-            }
+        if (fingerprint.equals(registryAttempted)) {
+            registryPending = null;
+            return Outcome.UNCHANGED;
+        }
+        if (!force && !fingerprint.equals(registryPending)) {
+            registryPending = fingerprint;
+            return Outcome.UNCHANGED;
         }
         registryAttempted = fingerprint;
         registryPending = null;
-        String name = file.getFileName().toString();
         if (content == null) {
-            reject(List.of(new RuleError(name, 0, 0, "registry file not found: " + file)), name);
-            return;
+            List<RuleError> errors = List.of(new RuleError(name, 0, 0, "registry file not found: " + file));
+            lastRegistryErrors = errors;
+            reject(errors, name);
+            return Outcome.REJECTED;
         }
         RegistryParser.Parsed p = RegistryParser.parse(name, content);
         RegistryCheck check = p.check();
         if (!check.ok()) {
+            lastRegistryErrors = List.copyOf(check.errors());
             reject(check.errors(), name);
-            return;
+            return Outcome.REJECTED;
         }
+        lastRegistryErrors = List.of();
         swap(null, p.registry());
         RuleSet r = state.get().rules();
         emit(new RulesEvent(nowMicros(), "loaded", r.hash, r.rules, name, 0, 0, null));
         LOG.log(Level.INFO, "registry " + name + " loaded: " + check.servers().size() + " servers, " + check.hash());
+        return Outcome.LOADED;
     }
 
     private void reject(List<RuleError> errors, String registryFile) {

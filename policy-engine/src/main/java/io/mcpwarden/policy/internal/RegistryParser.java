@@ -81,6 +81,56 @@ final class RegistryParser {
     record Parsed(RegistryCheck check, RegistryImpl registry) {
     }
 
+    /** A value of the wrong YAML shape (a scalar where a mapping or list belongs), said in the file's terms. */
+    private static String wrongShape(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        var path = e.getPath();
+        if (path.isEmpty()) {
+            return "the registry must be a mapping with a 'servers' list, e.g. servers: [{name: tools, "
+                    + "endpoint: \"tools.example.test/mcp\"}]";
+        }
+        var last = path.get(path.size() - 1);
+        if (last.getIndex() >= 0) {
+            return path.size() <= 2 ? "server entry " + (last.getIndex() + 1)
+                    + " must be a mapping with at least 'name' and 'endpoint'"
+                    : "item " + (last.getIndex() + 1) + " of '" + path.get(path.size() - 2).getFieldName()
+                    + "' must be " + kind(e.getTargetType()) + found(e);
+        }
+        String field = last.getFieldName();
+        Class<?> t = e.getTargetType();
+        if ("servers".equals(field) && path.size() == 1) {
+            return "'servers' must be a list of servers, each a mapping with at least 'name' and 'endpoint'";
+        }
+        if (t != null && java.util.Collection.class.isAssignableFrom(t)) {
+            return "'" + field + "' must be a list";
+        }
+        return "'" + field + "' must be " + kind(t) + found(e);
+    }
+
+    private static String kind(Class<?> t) {
+        if (t == null) {
+            return "of another type";
+        }
+        if (t == String.class) {
+            return "text";
+        }
+        if (Number.class.isAssignableFrom(t) || t == int.class || t == long.class) {
+            return "a number";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        return "a mapping";
+    }
+
+    private static String found(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        return m.contains("from Object value") ? ", not a mapping" : m.contains("from Array value") ? ", not a list"
+                : m.contains("from String value") ? ", not text" : "";
+    }
+
     static Parsed parse(String fileName, byte[] content) {
         String hash = Hashes.of(content);
         if (content.length > MAX_BYTES) {
@@ -102,6 +152,8 @@ final class RegistryParser {
             } else if (e.getCause() instanceof FieldError fe) {
                 field = fe.field;
                 msg = fe.getMessage();
+            } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi) {
+                msg = wrongShape(mi);
             }
             int index = -1;
             if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jm) {

@@ -130,4 +130,26 @@ class RegistryTest {
         assertTrue(Cidr.parse("2001:db8::/32").contains("2001:db8::1"));
         assertFalse(Cidr.parse("10.0.0.0/8").contains("not-an-address"));
     }
+
+    @Test
+    void aFileOfTheWrongShapeSaysWhatShapeIsExpected() {
+        assertEquals("the registry must be a mapping with a 'servers' list",
+                message("servers:\\n - bad\n").split(",")[0]);
+        assertEquals("server entry 1 must be a mapping with at least 'name' and 'endpoint'",
+                message("servers: tools.example.test\n"));
+        assertEquals("server entry 2 must be a mapping with at least 'name' and 'endpoint'",
+                message("servers:\n  - name: a\n    endpoint: a.test\n  - tools.example.test\n"));
+        assertEquals("item 1 of 'tools' must be text, not a mapping",
+                message("servers:\n  - name: a\n    endpoint: a.test\n    tools:\n      x: 1\n"));
+        assertEquals("'name' must be text, not a list",
+                message("servers:\n  - name: [a, b]\n    endpoint: a.test\n"));
+    }
+
+    private static String message(String yaml) {
+        RegistryCheck c = parse(yaml).check();
+        assertTrue(!c.ok(), yaml);
+        String m = c.errors().get(0).message();
+        assertTrue(!m.contains("io.mcpwarden") && !m.contains("Cannot construct"), m);
+        return m;
+    }
 }
