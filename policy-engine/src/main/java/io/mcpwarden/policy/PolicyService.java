@@ -27,6 +27,12 @@ public interface PolicyService {
     /** Parses and validates a registry file without using it. Never throws for a bad file. */
     RegistryCheck checkRegistry(Path registryFile);
 
+    /**
+     * The registry of a file, for lookups ({@link Registry#match}, {@link Registry#lookalikeOf}) without opening a
+     * policy or compiling any rules. Empty when the file does not load; {@link #checkRegistry} says why.
+     */
+    Registry readRegistry(Path registryFile);
+
     /** A service instance for use outside an OSGi framework (command line tools, tests). */
     static PolicyService standalone() {
         return new io.mcpwarden.policy.internal.PolicyServiceImpl();

@@ -135,28 +135,15 @@ final class RegistryCommand implements Callable<Integer> {
                 }
             }
             Path f = file != null ? file : env.home().resolve("etc").resolve("registry.yaml");
-            try (var policy = s.open(new io.mcpwarden.policy.PolicyConfig(emptyRules(), f, false,
-                    java.time.Duration.ZERO, 1))) {
-                Registry r = policy.registry();
-                Optional<RegisteredServer> m = r.match(host, port, path);
-                if (m.isPresent()) {
-                    env.out().println("approved: " + target + " matches '" + m.get().name() + "' (" + m.get().endpoint() + ")");
-                    return ExitCodes.OK;
-                }
-                Optional<String> like = r.lookalikeOf(host);
-                env.out().println("not approved: " + target + like.map(n -> " (looks like registered server '" + n + "')").orElse(""));
-                return NOT_APPROVED;
+            Registry r = s.readRegistry(f);
+            Optional<RegisteredServer> m = r.match(host, port, path);
+            if (m.isPresent()) {
+                env.out().println("approved: " + target + " matches '" + m.get().name() + "' (" + m.get().endpoint() + ")");
+                return ExitCodes.OK;
             }
-        }
-
-        private static Path emptyRules() {
-            try {
-                Path d = Files.createTempDirectory("warden-registry-check");
-                d.toFile().deleteOnExit();
-                return d;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            Optional<String> like = r.lookalikeOf(host);
+            env.out().println("not approved: " + target + like.map(n -> " (looks like registered server '" + n + "')").orElse(""));
+            return NOT_APPROVED;
         }
     }
 }

@@ -4,6 +4,7 @@ import io.mcpwarden.capture.CaptureFiles;
 import io.mcpwarden.capture.CaptureFormatException;
 import io.mcpwarden.capture.PacketSource;
 import io.mcpwarden.events.EventSink;
+import io.mcpwarden.model.RulesEvent;
 import io.mcpwarden.model.VerdictEvent;
 import io.mcpwarden.model.WardenEvent;
 import io.mcpwarden.pipeline.InspectOptions;
@@ -138,11 +139,6 @@ final class RulesCommand implements Callable<Integer> {
                 env.err().println("rules test: " + dir + " is not a directory");
                 return ExitCodes.IO_ERROR;
             }
-            RuleCheck c = s.check(dir);
-            if (!c.ok()) {
-                c.errors().forEach(e -> env.out().println(e));
-                return RULES_INVALID;
-            }
             PacketSource src;
             try {
                 src = CaptureFiles.open(pcap);
@@ -154,10 +150,19 @@ final class RulesCommand implements Callable<Integer> {
                 return ExitCodes.IO_ERROR;
             }
             Map<String, Long> firings = new TreeMap<>();
+            // compiled once: the policy starts with an empty set and the errors when the files do not compile
             try (Policy policy = s.open(new PolicyConfig(dir, registry, false, Duration.ZERO, 100))) {
+                if (!policy.info().lastErrors().isEmpty()) {
+                    policy.info().lastErrors().forEach(e -> env.out().println(e));
+                    return RULES_INVALID;
+                }
                 EventSink print = new EventSink() {
                     @Override
                     public void accept(WardenEvent e) {
+                        if (e instanceof RulesEvent r && r.action().equals("rejected")) {
+                            env.err().println("rules test: warning: " + r.file() + ":" + r.line() + ":" + r.column()
+                                    + ": " + r.message() + " (the test runs without it)");
+                        }
                         if (e instanceof VerdictEvent v) {
                             firings.merge(v.rule(), 1L, Long::sum);
                             env.out().printf("%-5s %-28s %-8s %-4s %s — %s%n", v.action(), v.rule(), v.severity(),

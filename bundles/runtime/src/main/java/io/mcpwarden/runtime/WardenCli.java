@@ -63,7 +63,10 @@ public final class WardenCli {
     @Activate
     void activate(BundleContext ctx) {
         String[] args = decodeArgs(ctx.getProperty(ARGC), ctx.getProperty(ARGS));
-        if (args.length == 0 || !"run".equals(args[0])) {
+        if (args.length > 0 && ("rules".equals(args[0]) || "registry".equals(args[0]))) {
+            // the rule authors' tools print every error themselves, with file, line and column
+            PRODUCT_LOG.setLevel(java.util.logging.Level.SEVERE);
+        } else if (args.length == 0 || !"run".equals(args[0])) {
             // one-shot commands print their own summary; the daemon keeps the components' INFO log lines
             PRODUCT_LOG.setLevel(java.util.logging.Level.WARNING);
         }

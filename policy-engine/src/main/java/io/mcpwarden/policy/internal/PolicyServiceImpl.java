@@ -48,6 +48,17 @@ public final class PolicyServiceImpl implements PolicyService {
     }
 
     @Override
+    public io.mcpwarden.policy.Registry readRegistry(Path registryFile) {
+        String name = registryFile == null ? "" : String.valueOf(registryFile.getFileName());
+        try {
+            RegistryParser.Parsed p = RegistryParser.parse(name, Files.readAllBytes(registryFile));
+            return p.check().ok() ? p.registry() : RegistryImpl.EMPTY;
+        } catch (IOException | RuntimeException e) {
+            return RegistryImpl.EMPTY;
+        }
+    }
+
+    @Override
     public RegistryCheck checkRegistry(Path registryFile) {
         String name = registryFile == null ? "" : String.valueOf(registryFile.getFileName());
         try {
