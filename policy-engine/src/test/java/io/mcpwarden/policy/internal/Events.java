@@ -75,6 +75,19 @@ final class Events {
         }
     }
 
+    /** A DRL with one rule that allows what the registry approves, with the registry entry's name as reason. */
+    static final String REGISTERED_RULE = """
+                package t
+                import io.mcpwarden.policy.facts.Subject
+                import io.mcpwarden.policy.facts.Verdict
+                rule "reg"
+                when
+                    $s : Subject( registered == true )
+                then
+                    insert(Verdict.allow("reg", $s.registryName()));
+                end
+                """;
+
     /** A DRL with one rule that stamps every MCP event with the given tag as its reason. */
     static String stampRule(String tag) {
         return """

@@ -70,17 +70,7 @@ class ReloadTest {
     @Test
     void reloadAppliesARegistryChangeAndRejectsABadOneWithItsLine(@TempDir Path dir) throws Exception {
         Path rules = dir.resolve("rules");
-        Events.write(rules.resolve("r.drl"), """
-                package t
-                import io.mcpwarden.policy.facts.Subject
-                import io.mcpwarden.policy.facts.Verdict
-                rule "reg"
-                when
-                    $s : Subject( registered == true )
-                then
-                    insert(Verdict.allow("reg", $s.registryName()));
-                end
-                """);
+        Events.write(rules.resolve("r.drl"), Events.REGISTERED_RULE);
         Path reg = dir.resolve("registry.yaml");
         Events.write(reg, "servers:\n  - name: a\n    endpoint: \"*.a.test\"\n");
         try (PolicyImpl p = new PolicyImpl(new PolicyConfig(rules, reg, false, Duration.ofMinutes(1), 10), 60_000)) {

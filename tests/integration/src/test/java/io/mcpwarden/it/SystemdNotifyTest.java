@@ -19,24 +19,12 @@ class SystemdNotifyTest {
 
     @Test
     void readyWatchdogAndStoppingReachTheNotifySocket() throws Exception {
-        Assumptions.assumeTrue(Harness.isRootUser(), "live capture on lo needs root");
-        Assumptions.assumeTrue(Harness.available("python3", "--version"), "python3 missing");
-        Assumptions.assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libsystemd.so.0"))
-                || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libsystemd.so.0")), "libsystemd0 missing");
+        assumeNotifyPossible();
         Path dir = Harness.work("systemd-notify");
         Path sock = dir.resolve("notify.sock");
         Path got = dir.resolve("notify.log");
         Files.deleteIfExists(sock);
-        Process listener = new ProcessBuilder("python3", "-c", String.join("\n",
-                "import socket, sys",
-                "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
-                "s.bind(sys.argv[1]); s.settimeout(60)",
-                "out = open(sys.argv[2], 'w')",
-                "while True:",
-                "    d = s.recv(4096).decode()",
-                "    out.write(d.replace('\\n', ' | ') + '\\n'); out.flush()",
-                "    if 'STOPPING=1' in d: break"), sock.toString(), got.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("listener.out").toFile()).start();
+        Process listener = listen(sock, got);
         try {
             for (int i = 0; i < 50 && !Files.exists(sock); i++) {
                 Thread.sleep(100);
@@ -74,10 +62,7 @@ class SystemdNotifyTest {
      */
     @Test
     void sighupReloadsRulesAtOnceAndTellsSystemd() throws Exception {
-        Assumptions.assumeTrue(Harness.isRootUser(), "live capture on lo needs root");
-        Assumptions.assumeTrue(Harness.available("python3", "--version"), "python3 missing");
-        Assumptions.assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libsystemd.so.0"))
-                || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libsystemd.so.0")), "libsystemd0 missing");
+        assumeNotifyPossible();
         Path dir = Harness.work("systemd-reload");
         Path sock = dir.resolve("notify.sock");
         Path got = dir.resolve("notify.log");
@@ -152,6 +137,13 @@ class SystemdNotifyTest {
         }
     }
 
+    private static void assumeNotifyPossible() {
+        Assumptions.assumeTrue(Harness.isRootUser(), "live capture on lo needs root");
+        Assumptions.assumeTrue(Harness.available("python3", "--version"), "python3 missing");
+        Assumptions.assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libsystemd.so.0"))
+                || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libsystemd.so.0")), "libsystemd0 missing");
+    }
+
     private static Process listen(Path sock, Path got) throws java.io.IOException {
         return new ProcessBuilder("python3", "-c", String.join("\n",
                 "import socket, sys",
@@ -189,6 +181,6 @@ class SystemdNotifyTest {
     }
 
     private static long count(Path f, String what) throws java.io.IOException {
-        return Files.exists(f) ? Files.readAllLines(f).stream().filter(what::equals).count() : 0;
+        return count(f, what::equals);
     }
 }
