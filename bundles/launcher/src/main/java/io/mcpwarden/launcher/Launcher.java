@@ -197,6 +197,9 @@ public final class Launcher {
         if (exit != null) {
             return Integer.parseInt(exit);
         }
+        if (exiting) {
+            return EXIT_SIGNAL; // stopped by a signal before the command ended: the shutdown hook says the rest
+        }
         if (shell) {
             return 0;
         }
@@ -232,6 +235,9 @@ public final class Launcher {
     }
 
     private int startupError(String line) {
+        if (exiting) {
+            return EXIT_SIGNAL; // SIGINT/SIGTERM while starting: the framework went away on purpose
+        }
         System.err.println("error: " + line);
         stopQuietly();
         return EXIT_STARTUP;

@@ -85,9 +85,15 @@ public final class WardenCli {
             try {
                 code = WardenCommand.execute(env, args);
             } catch (Throwable t) {
-                env.err().println("error: internal: " + t);
-                t.printStackTrace(env.err());
-                code = ExitCodes.INTERNAL;
+                if (deactivating) {
+                    // SIGTERM while starting: the bundles it needs are going away under it; not a fault
+                    env.err().println("warden: stopped while starting (" + t.getClass().getSimpleName() + ")");
+                    code = ExitCodes.INTERRUPTED;
+                } else {
+                    env.err().println("error: internal: " + t);
+                    t.printStackTrace(env.err());
+                    code = ExitCodes.INTERNAL;
+                }
             }
             System.out.flush();
             System.err.flush();
