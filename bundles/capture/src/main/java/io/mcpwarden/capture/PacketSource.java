@@ -25,4 +25,15 @@ public interface PacketSource extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /**
+     * Asks to be told about decryption secrets the source carries (pcapng Decryption Secrets Blocks, block type
+     * 0x0000000A): {@code listener} gets the secrets type (e.g. {@link #SECRETS_TLS_KEY_LOG}) and the secrets data,
+     * on the reading thread, before the packets that follow the block. Sources without secrets ignore this.
+     */
+    default void onDecryptionSecrets(java.util.function.ObjIntConsumer<byte[]> listener) {
+    }
+
+    /** pcapng Decryption Secrets Block type "TLSK": an NSS key log (SSLKEYLOGFILE text). */
+    int SECRETS_TLS_KEY_LOG = 0x544c534b;
 }

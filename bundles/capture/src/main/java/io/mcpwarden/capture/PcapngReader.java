@@ -10,6 +10,10 @@ final class PcapngReader implements PacketSource {
     static final int BT_PB = 2;
     static final int BT_SPB = 3;
     static final int BT_EPB = 6;
+    /** Decryption Secrets Block (draft-ietf-opsawg-pcapng §4.7). */
+    static final int BT_DSB = 0x0A;
+    /** Largest secrets payload read from one Decryption Secrets Block. */
+    static final int MAX_SECRETS = 1 << 20;
     static final int MIN_BLOCK = 12;
     static final int MIN_SHB = 28;
     static final int MIN_IDB = 20;
@@ -35,6 +39,7 @@ final class PcapngReader implements PacketSource {
     private long lastTs;
     private boolean done;
     private CaptureStatus status = CaptureStatus.OK;
+    private java.util.function.ObjIntConsumer<byte[]> secrets;
 
     PcapngReader(FileWindow w) throws IOException {
         this.w = w;
@@ -109,12 +114,41 @@ final class PcapngReader implements PacketSource {
                     return simplePacket(off, len, into);
                 case BT_PB:
                     return obsoletePacket(off, len, into);
+                case BT_DSB:
+                    decryptionSecrets(off, len);
+                    break;
                 default:
                     break; // skip unknown and uninteresting blocks by their length
             }
             pos = off + len;
         }
         return false;
+    }
+
+    @Override
+    public void onDecryptionSecrets(java.util.function.ObjIntConsumer<byte[]> listener) {
+        this.secrets = listener;
+    }
+
+    /** Secrets Type (4), Secrets Length (4), Secrets Data; a block that does not add up is skipped. */
+    private void decryptionSecrets(long off, long len) throws IOException {
+        if (secrets == null || len < 20) {
+            return;
+        }
+        int idx = w.require(off, 16);
+        if (idx < 0) {
+            return;
+        }
+        int type = w.getInt(idx + 8);
+        long n = w.getUInt(idx + 12);
+        if (n > MAX_SECRETS || 16 + n + 4 > len) {
+            return;
+        }
+        int d = w.require(off + 16, (int) n);
+        if (d < 0) {
+            return;
+        }
+        secrets.accept(java.util.Arrays.copyOfRange(w.array(), d, d + (int) n), type);
     }
 
     private boolean section(long off, long len) throws IOException {

@@ -18,7 +18,8 @@ import java.util.List;
  * @param serverVersion         serverInfo.version
  * @param sessionId             {@code Mcp-Session-Id} header or the sse {@code sessionId}
  * @param methods               JSON-RPC methods the client sent in the session so far, in wire order
- * @param encrypted             true when the session travels inside TLS and was judged from metadata
+ * @param encrypted             true when the session travels inside TLS: judged from metadata (suspected, no
+ *                              {@code handshake}) or read from traffic decrypted with a key log ({@link #decrypted()})
  * @param evidence              the signals that made the call, stable names (e.g. {@code initialize_request})
  * @param sni                   TLS server name for encrypted sessions
  * @param clientCapabilities    capability names the client declared
@@ -34,6 +35,11 @@ public record McpEvent(long tsMicros, FlowRef flow, String transport, String end
         evidence = evidence == null ? List.of() : List.copyOf(evidence);
         clientCapabilities = clientCapabilities == null ? List.of() : List.copyOf(clientCapabilities);
         serverCapabilities = serverCapabilities == null ? List.of() : List.copyOf(serverCapabilities);
+    }
+
+    /** @return true when the session travels inside TLS and was read from traffic decrypted with a key log */
+    public boolean decrypted() {
+        return encrypted && handshake != null;
     }
 
     @Override

@@ -3,5 +3,5 @@
  * Dissectors produce these, the event writer serialises them, rules and bundles consume them.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.mcpwarden.model;

@@ -1,5 +1,7 @@
 package io.mcpwarden.pipeline;
 
+import io.mcpwarden.tls.decrypt.KeyLog;
+
 /**
  * Limits of one inspection run.
  *
@@ -10,9 +12,11 @@ package io.mcpwarden.pipeline;
  * @param udpIdleSeconds    idle timeout for UDP flows
  * @param threads           pipeline threads: 1 runs everything on the caller's thread; more shards flows by
  *                          the pair of addresses over that many threads behind one reading thread
+ * @param keyLog            TLS secrets for decryption (an NSS key log); null to decrypt nothing unless the
+ *                          capture itself carries secrets (pcapng Decryption Secrets Blocks)
  */
 public record InspectOptions(int httpBodyCap, int maxFlows, int streamBufferCap, int tcpIdleSeconds,
-                             int udpIdleSeconds, int threads) {
+                             int udpIdleSeconds, int threads, KeyLog keyLog) {
     public static final InspectOptions DEFAULTS = new InspectOptions(1 << 20, 262_144, 1 << 20, 600, 60, 1);
 
     public InspectOptions {
@@ -24,8 +28,20 @@ public record InspectOptions(int httpBodyCap, int maxFlows, int streamBufferCap,
         }
     }
 
+    /** Limits without a key log. */
+    public InspectOptions(int httpBodyCap, int maxFlows, int streamBufferCap, int tcpIdleSeconds,
+                          int udpIdleSeconds, int threads) {
+        this(httpBodyCap, maxFlows, streamBufferCap, tcpIdleSeconds, udpIdleSeconds, threads, null);
+    }
+
     /** The same limits with another number of pipeline threads. */
     public InspectOptions withThreads(int n) {
-        return new InspectOptions(httpBodyCap, maxFlows, streamBufferCap, tcpIdleSeconds, udpIdleSeconds, n);
+        return new InspectOptions(httpBodyCap, maxFlows, streamBufferCap, tcpIdleSeconds, udpIdleSeconds, n, keyLog);
+    }
+
+    /** The same limits with TLS secrets for decryption (null for none). */
+    public InspectOptions withKeyLog(KeyLog keys) {
+        return new InspectOptions(httpBodyCap, maxFlows, streamBufferCap, tcpIdleSeconds, udpIdleSeconds, threads,
+                keys);
     }
 }

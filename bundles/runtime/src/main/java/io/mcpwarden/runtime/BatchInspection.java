@@ -41,11 +41,18 @@ final class BatchInspection {
 
     private io.mcpwarden.policy.Policy policy;
     private io.mcpwarden.pipeline.InspectOptions options = InspectOptions.DEFAULTS;
+    private KeyLogOptions keyLogs = new KeyLogOptions();
 
     BatchInspection(CliEnv env, int jobs, io.mcpwarden.policy.Policy policy, io.mcpwarden.pipeline.InspectOptions options) {
         this(env, jobs);
         this.policy = policy;
         this.options = options;
+    }
+
+    BatchInspection(CliEnv env, int jobs, io.mcpwarden.policy.Policy policy, io.mcpwarden.pipeline.InspectOptions options,
+                    KeyLogOptions keyLogs) {
+        this(env, jobs, policy, options);
+        this.keyLogs = keyLogs;
     }
 
     BatchInspection(CliEnv env, int jobs) {
@@ -153,10 +160,18 @@ final class BatchInspection {
             InspectCommand.closeQuietly(src);
             return new Result(name, "io-error", 0, 0, "cannot write " + out + ": " + InspectCommand.describe(e));
         }
+        KeyLogOptions.Choice keys = keyLogs.forCapture(file);
+        String warning = keyLogs.warning(keys);
+        if (warning != null) {
+            synchronized (env.err()) {
+                env.err().println("inspect: " + name + ": " + warning);
+            }
+        }
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
-            s = env.inspection().inspect(src, new JudgingSink(sink, policy), options, new RunControl() {
+            s = env.inspection().inspect(src, new JudgingSink(sink, policy), options.withKeyLog(keys.keys()),
+                    new RunControl() {
                 @Override
                 public boolean stopRequested() {
                     return env.stopRequested();

@@ -32,6 +32,14 @@ import java.util.concurrent.Callable;
                     + "is a terminal and the run lasts more than 2 s, a progress line (percent of the file, "
                     + "packets, Gbit/s) is kept up to date.",
             "",
+            "TLS: with a key log (--keylog FILE, or a <name>.keylog file beside the capture, or secrets "
+                    + "inside a pcapng capture) TLS 1.3 and TLS 1.2 connections are decrypted and HTTP, SSE, "
+                    + "JSON-RPC and MCP inside them are dissected like plaintext; their events carry "
+                    + "\"decrypted\": true, the tls event gives the server's ALPN choice (alpn_selected) and "
+                    + "the mcp event has encrypted true with every field. Without keys TLS yields the "
+                    + "handshake only, and MCP inside it is at most suspected from names. The summary line "
+                    + "names the key log used and how many TLS flows were decrypted.",
+            "",
             "A truncated capture is processed up to the damage, with a warning naming the file offset, and "
                     + "counts as success. A file that is not a capture is refused with the reason and the offset.",
             "",
@@ -55,6 +63,8 @@ import java.util.concurrent.Callable;
             "  warden inspect --pcap traffic.pcap --events traffic.jsonl",
             "  warden inspect --pcap traffic.pcapng | jq -c 'select(.event_type==\"mcp\")'",
             "  warden inspect --pcap-dir captures/ --events-dir out/ --jobs 4",
+            "  warden inspect --pcap tls.pcap --keylog sslkeys.log --events tls.jsonl",
+            "  warden inspect --pcap P3.pcap --no-keylog      (ignore P3.keylog beside it)",
             "",
             "Batch exit code: 3 if any file failed, else 1 if any had an I/O error, else 2 if any was not a "
                     + "capture, else 130 if interrupted, else 0.",
@@ -62,7 +72,9 @@ import java.util.concurrent.Callable;
             "Files:",
             "  OUT.jsonl           events, one JSON object per line (UTF-8)",
             "  OUT/<name>.jsonl    batch: events of one capture",
-            "  OUT/summary.json    batch: per-file status, packets, events, error"})
+            "  OUT/summary.json    batch: per-file status, packets, events, error",
+            "  NAME.keylog         key log used for NAME.pcap unless --keylog or --no-keylog is given",
+            "                      (also NAME.pcap.keylog); in batch mode per capture"})
 final class InspectCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     HelpOption help;
@@ -76,6 +88,9 @@ final class InspectCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     SyslogOptions syslog = new SyslogOptions();
+
+    @picocli.CommandLine.Mixin
+    KeyLogOptions keyLogs = new KeyLogOptions();
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -142,19 +157,36 @@ final class InspectCommand implements Callable<Integer> {
                 env.err().println("error: --jobs must be at least 1, not " + jobs);
                 return ExitCodes.USAGE;
             }
-            return new BatchInspection(env, jobs, policy, options).run(b.dir, b.eventsDir);
+            if (keyLogs.file != null) {
+                KeyLogOptions.Choice c = keyLogs.forCapture(null);
+                if (c.error() != null) {
+                    env.err().println("inspect: " + c.error());
+                    return ExitCodes.IO_ERROR;
+                }
+            }
+            return new BatchInspection(env, jobs, policy, options, keyLogs).run(b.dir, b.eventsDir);
         }
-        return inspectOne(env, source.single.pcap, source.single.events, policy, options, siem);
+        return inspectOne(env, source.single.pcap, source.single.events, policy, options, siem, keyLogs);
     }
 
     /** Inspects one file; events go to {@code eventsFile}, or to standard output when null. */
     static int inspectOne(CliEnv env, Path pcap, Path eventsFile) {
-        return inspectOne(env, pcap, eventsFile, null, InspectOptions.DEFAULTS, null);
+        return inspectOne(env, pcap, eventsFile, null, InspectOptions.DEFAULTS, null, new KeyLogOptions());
     }
 
     static int inspectOne(CliEnv env, Path pcap, Path eventsFile, io.mcpwarden.policy.Policy policy,
-                          InspectOptions options, io.mcpwarden.events.EventSink also) {
+                          InspectOptions options, io.mcpwarden.events.EventSink also, KeyLogOptions keyLogs) {
         String name = String.valueOf(pcap.getFileName());
+        KeyLogOptions.Choice keys = keyLogs.forCapture(pcap);
+        if (keys.error() != null) {
+            env.err().println("inspect: " + keys.error());
+            return ExitCodes.IO_ERROR;
+        }
+        String warning = keyLogs.warning(keys);
+        if (warning != null) {
+            env.err().println(warning);
+        }
+        options = options.withKeyLog(keys.keys());
         PacketSource src;
         try {
             src = CaptureFiles.open(pcap);
@@ -183,7 +215,7 @@ final class InspectCommand implements Callable<Integer> {
             closeQuietly(src);
             progress.clear();
         }
-        env.err().println(Summaries.line("inspect", name, s));
+        env.err().println(Summaries.line("inspect", name, s) + KeyLogOptions.summary(keys, s));
         if (sink.failure() != null) {
             env.err().println("inspect: cannot write events" + (eventsFile == null ? "" : " to " + eventsFile) + ": "
                     + describe(sink.failure()));
@@ -195,9 +227,9 @@ final class InspectCommand implements Callable<Integer> {
                     + " (at file offset " + s.status().offset() + ")");
             return ExitCodes.NOT_A_CAPTURE;
         }
-        String warning = Summaries.truncationWarning(s.status());
-        if (warning != null) {
-            env.err().println(warning);
+        String truncated = Summaries.truncationWarning(s.status());
+        if (truncated != null) {
+            env.err().println(truncated);
         }
         if (env.stopRequested()) {
             env.err().println("inspect: interrupted; the events seen so far are written");

@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
             "  sudo warden run --interface eth0 --events /var/log/mcp-warden/eve.jsonl",
             "  sudo warden run --interface any --bpf 'tcp port 443 or udp port 53'",
             "  sudo warden run --interface eth0 --config /etc/mcp-warden/warden.conf",
+            "  sudo warden run --interface lo --keylog /tmp/sslkeys.log   (decrypt TLS; the",
+            "                   key log is read once at start, --no-keylog has no effect here)",
             "",
             "Files:",
             "  OUT.jsonl     events, one JSON object per line (UTF-8); standard output",
@@ -90,6 +92,9 @@ final class RunCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     ConfigFileOption config = new ConfigFileOption();
+
+    @picocli.CommandLine.Mixin
+    KeyLogOptions keyLogs = new KeyLogOptions();
 
     @Option(names = "--status-file", paramLabel = "FILE",
             description = "Where the state for 'warden status' is kept, rewritten every 5 s "
@@ -142,6 +147,15 @@ final class RunCommand implements Callable<Integer> {
             env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
             return ExitCodes.USAGE;
         }
+        KeyLogOptions.Choice keys = keyLogs.forCapture(null);
+        if (keys.error() != null) {
+            env.err().println("run: " + keys.error());
+            return ExitCodes.IO_ERROR;
+        }
+        String warning = keyLogs.warning(keys);
+        if (warning != null) {
+            env.err().println("run: " + warning);
+        }
         LiveCapture cap;
         try {
             cap = LiveCapture.open(iface, bpf, snaplen, READ_TIMEOUT_MILLIS);
@@ -177,7 +191,8 @@ final class RunCommand implements Callable<Integer> {
         InspectionSummary s;
         try {
             s = env.inspection().inspect(cap, new JudgingSink(SyslogOptions.tee(sink, siem), policy),
-                    InspectOptions.DEFAULTS.withThreads(Math.max(1, Math.min(64, policyOptions.threads))), progress);
+                    InspectOptions.DEFAULTS.withThreads(Math.max(1, Math.min(64, policyOptions.threads)))
+                            .withKeyLog(keys.keys()), progress);
         } finally {
             unregisterReload.run();
             unregister.run();
@@ -192,7 +207,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Long> counters = cap.counters();
         InspectCommand.closeQuietly(cap);
         env.err().println(Summaries.line("run", iface, s) + ", dropped kernel=" + counters.getOrDefault("dropped_kernel", 0L)
-                + " interface=" + counters.getOrDefault("dropped_interface", 0L));
+                + " interface=" + counters.getOrDefault("dropped_interface", 0L) + KeyLogOptions.summary(keys, s));
         if (sink.failure() != null) {
             env.err().println("run: cannot write events: " + InspectCommand.describe(sink.failure()));
             return ExitCodes.IO_ERROR;

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * {@link HttpStreamParser#SSE_EVENT_DATA_CAP} reports {@link HttpAnomalies#SSE_EVENT_TOO_LARGE}
  * and the event is discarded up to its blank line.
  */
-final class SseParser {
+public final class SseParser {
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final HttpListener listener;
@@ -37,17 +37,27 @@ final class SseParser {
     private boolean discardEvent;
     private int dispatched;
 
+    /**
+     * A parser for an event stream carried outside {@link HttpStreamParser} (e.g. the DATA of an HTTP/2
+     * stream), with the caps {@link HttpStreamParser} uses; events go to {@link HttpListener#onSseEvent}.
+     */
+    public SseParser(HttpListener listener) {
+        this(listener, HttpStreamParser.SSE_LINE_CAP, HttpStreamParser.SSE_EVENT_DATA_CAP);
+    }
+
     SseParser(HttpListener listener, int lineCap, int dataCap) {
         this.listener = listener;
         this.lineCap = lineCap;
         this.dataCap = dataCap;
     }
 
-    int dispatched() {
+    /** @return events dispatched so far */
+    public int dispatched() {
         return dispatched;
     }
 
-    void feed(byte[] b, int off, int len) {
+    /** The next bytes of the stream, in order. Never throws on any content. */
+    public void feed(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         // Strip a leading BOM, which may arrive split across feeds.

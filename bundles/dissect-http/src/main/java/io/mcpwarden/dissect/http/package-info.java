@@ -9,5 +9,5 @@
  * {@link io.mcpwarden.dissect.http.HttpAnomalies}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.mcpwarden.dissect.http;

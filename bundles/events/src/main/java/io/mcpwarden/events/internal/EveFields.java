@@ -49,6 +49,7 @@ public final class EveFields {
     private static final SerializedString N_COMMUNITY_ID = new SerializedString("community_id");
     private static final SerializedString N_DEST_IP = new SerializedString("dest_ip");
     private static final SerializedString N_DEST_PORT = new SerializedString("dest_port");
+    private static final SerializedString N_DECRYPTED = new SerializedString("decrypted");
     private static final SerializedString N_DNS = new SerializedString("dns");
     private static final SerializedString N_ENCRYPTED = new SerializedString("encrypted");
     private static final SerializedString N_END = new SerializedString("end");
@@ -182,10 +183,19 @@ public final class EveFields {
         if (e instanceof DnsEvent d) {
             dns(g, d);
         } else if (e instanceof TlsEvent t) {
+            if (t.decrypted()) {
+                bool(g, N_DECRYPTED, true);
+            }
             tls(g, t);
         } else if (e instanceof HttpEvent h) {
+            if (h.decrypted()) {
+                bool(g, N_DECRYPTED, true);
+            }
             http(g, h);
         } else if (e instanceof McpEvent m) {
+            if (m.decrypted()) {
+                bool(g, N_DECRYPTED, true);
+            }
             mcp(g, m);
         } else if (e instanceof FlowEvent fl) {
             flow(g, fl, sc);

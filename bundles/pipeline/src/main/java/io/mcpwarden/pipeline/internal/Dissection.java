@@ -18,6 +18,7 @@ import io.mcpwarden.dissect.http.HttpResponseHead;
 import io.mcpwarden.dissect.http.HttpStreamParser;
 import io.mcpwarden.dissect.http.Side;
 import io.mcpwarden.dissect.http.SseEvent;
+import io.mcpwarden.dissect.http2.Http2Connection;
 import io.mcpwarden.dissect.tls.ClientHello;
 import io.mcpwarden.dissect.tls.ServerHello;
 import io.mcpwarden.dissect.tls.TlsDirectionDissector;
@@ -42,6 +43,9 @@ import io.mcpwarden.model.WardenEvent;
 import io.mcpwarden.pipeline.InspectOptions;
 import io.mcpwarden.pipeline.InspectionSummary;
 import io.mcpwarden.pipeline.RunControl;
+import io.mcpwarden.tls.decrypt.KeyLog;
+import io.mcpwarden.tls.decrypt.PlaintextListener;
+import io.mcpwarden.tls.decrypt.TlsDecryptor;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -61,6 +65,8 @@ final class Dissection implements FlowListener {
     private final FlowTable flows;
     private final DnsNames dnsNames;
     private final McpTracker mcp;
+    /** TLS secrets; null when nothing is to be decrypted. Set by the reading thread when the capture has some. */
+    private volatile KeyLog keys;
     private final Map<String, long[]> eventCounts = new HashMap<>();
     private String lastType;
     private long[] lastCount;
@@ -79,6 +85,7 @@ final class Dissection implements FlowListener {
                 options.tcpIdleSeconds() * 1_000_000_000L, options.udpIdleSeconds() * 1_000_000_000L,
                 d.tcpClosedLingerNanos()), this);
         this.mcp = new McpTracker(this::emit);
+        this.keys = options.keyLog();
     }
 
     /** One decoded TCP or UDP packet. */
@@ -102,6 +109,11 @@ final class Dissection implements FlowListener {
         flows.expire(Math.max(lastNanos, lastMicros * 1000));
         flows.closeAll("shutdown");
         mcp.finish(lastMicros);
+    }
+
+    /** TLS secrets found in the capture itself: flows that start from now on are decrypted with them. */
+    void useKeys(KeyLog k) {
+        keys = k;
     }
 
     long flowsCreated() {
@@ -176,7 +188,18 @@ final class Dissection implements FlowListener {
         try {
             switch (st.mode) {
                 case HTTP -> (dir == Direction.TO_SERVER ? st.requests : st.responses).gap();
-                case TLS -> (dir == Direction.TO_SERVER ? st.tlsClient : st.tlsServer).gap();
+                case H2 -> st.h2.gap(dir == Direction.TO_SERVER);
+                case TLS -> {
+                    (dir == Direction.TO_SERVER ? st.tlsClient : st.tlsServer).gap();
+                    if (st.decryptor != null) {
+                        st.decryptor.gap(dir == Direction.TO_SERVER);
+                    }
+                    if (st.inner == TcpState.Mode.HTTP) {
+                        (dir == Direction.TO_SERVER ? st.requests : st.responses).gap();
+                    } else if (st.inner == TcpState.Mode.H2) {
+                        st.h2.gap(dir == Direction.TO_SERVER);
+                    }
+                }
                 case DNS -> (dir == Direction.TO_SERVER ? st.dnsClient : st.dnsServer).gap();
                 case UNKNOWN -> st.mode = TcpState.Mode.OTHER;
                 default -> {
@@ -197,14 +220,20 @@ final class Dissection implements FlowListener {
         if (flow.attachment() instanceof TcpState st) {
             try {
                 if (st.mode == TcpState.Mode.HTTP) {
-                    st.requests.end();
-                    st.responses.end();
-                    for (HttpExchange x : st.awaiting) {
-                        emitHttp(x, null);
-                    }
-                    st.awaiting.clear();
+                    endHttp(st);
+                } else if (st.mode == TcpState.Mode.H2) {
+                    st.h2Streams.end();
                 } else if (st.mode == TcpState.Mode.TLS) {
+                    if (st.decryptor != null) {
+                        st.decryptor.end();
+                    }
+                    if (st.inner == TcpState.Mode.HTTP) {
+                        endHttp(st);
+                    } else if (st.inner == TcpState.Mode.H2) {
+                        st.h2Streams.end();
+                    }
                     reportTls(flow, st, micros);
+                    flushPendingTls(flow, st);
                 }
             } catch (RuntimeException bug) {
                 count("pipeline.dissector_error");
@@ -219,6 +248,15 @@ final class Dissection implements FlowListener {
         emit(new FlowEvent(micros, flow.ref(), flow.startNanos() / 1000, flow.packets(Direction.TO_SERVER),
                 flow.packets(Direction.TO_CLIENT), flow.bytes(Direction.TO_SERVER), flow.bytes(Direction.TO_CLIENT),
                 flow.state(), reason, appProto, flow.gaps(), methods));
+    }
+
+    private void endHttp(TcpState st) {
+        st.requests.end();
+        st.responses.end();
+        for (HttpExchange x : st.awaiting) {
+            emitHttp(x, 0);
+        }
+        st.awaiting.clear();
     }
 
     private static TcpState state(Flow flow) {
@@ -311,7 +349,11 @@ final class Dissection implements FlowListener {
     }
 
     private void classify(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
-        if (dir == Direction.TO_SERVER && HttpDetect.looksLikeRequest(b, o, l)
+        if (dir == Direction.TO_SERVER && Http2Connection.looksLikePreface(b, o, l)) {
+            st.mode = TcpState.Mode.H2;
+            st.appProto = "http2";
+            startH2(flow, st, false);
+        } else if (dir == Direction.TO_SERVER && HttpDetect.looksLikeRequest(b, o, l)
                 || dir == Direction.TO_CLIENT && HttpDetect.looksLikeResponse(b, o, l)) {
             st.mode = TcpState.Mode.HTTP;
             st.appProto = "http";
@@ -321,6 +363,9 @@ final class Dissection implements FlowListener {
             st.appProto = "tls";
             st.tlsClient = new TlsDirectionDissector();
             st.tlsServer = new TlsDirectionDissector();
+            if (keys != null) {
+                st.decryptor = new TlsDecryptor(keys, new Decrypted(flow, st));
+            }
         } else if (dir == Direction.TO_SERVER && l > 2 && DnsDissector.looksLikeDns(b, o + 2, l - 2)
                 && ((b[o] & 0xff) << 8 | (b[o + 1] & 0xff)) >= 12) {
             st.mode = TcpState.Mode.DNS;
@@ -341,6 +386,7 @@ final class Dissection implements FlowListener {
                 }
             }
             case TLS -> onTls(flow, st, dir, b, o, l);
+            case H2 -> st.h2.feed(dir == Direction.TO_SERVER, b, o, l);
             case DNS -> (dir == Direction.TO_SERVER ? st.dnsClient : st.dnsServer)
                     .feed(b, o, l, parse -> onDns(flow, dir, parse));
             default -> {
@@ -351,6 +397,9 @@ final class Dissection implements FlowListener {
     // ------------------------------------------------------------------ TLS
 
     private void onTls(Flow flow, TcpState st, Direction dir, byte[] b, int o, int l) {
+        if (st.decryptor != null && st.decryptor.active()) {
+            st.decryptor.feed(dir == Direction.TO_SERVER, b, o, l);
+        }
         TlsDirectionDissector d = dir == Direction.TO_SERVER ? st.tlsClient : st.tlsServer;
         if (d.done() || st.tlsReported) {
             return;
@@ -376,6 +425,29 @@ final class Dissection implements FlowListener {
             return;
         }
         st.tlsReported = true;
+        if (st.decryptor != null && st.decryptor.status() == TlsDecryptor.Status.DECRYPTING) {
+            count("tls.decrypt.flows");
+            if (!st.alpnKnown) {
+                // TLS 1.3: the server's ALPN choice travels in the encrypted EncryptedExtensions
+                st.tlsPending = true;
+                st.tlsPendingMicros = micros;
+                return;
+            }
+            emitTls(flow, st, micros, true);
+            return;
+        }
+        emitTls(flow, st, micros, false);
+    }
+
+    /** A tls event still waiting for the encrypted handshake is written now, as seen in clear. */
+    private void flushPendingTls(Flow flow, TcpState st) {
+        if (st.tlsPending) {
+            st.tlsPending = false;
+            emitTls(flow, st, st.tlsPendingMicros, false);
+        }
+    }
+
+    private void emitTls(Flow flow, TcpState st, long micros, boolean decrypted) {
         ClientHello ch = st.clientHello;
         ServerHello sh = st.serverHello;
         String version;
@@ -397,9 +469,65 @@ final class Dissection implements FlowListener {
             }
         }
         FlowRef ref = flow.ref();
-        emit(new TlsEvent(micros, ref, ch.sni(), version, ch.alpn(), offered, ch.ja4(),
-                sh == null ? null : sh.alpn(), sh == null ? null : TlsDirectionDissector.hex4(sh.cipherSuite())));
-        mcp.onTls(ref, ch.sni(), dnsNames.nameOf(ref.destIp()), ch.alpn(), micros);
+        String alpnSelected = decrypted ? st.alpnSelected : sh == null ? null : sh.alpn();
+        emit(new TlsEvent(micros, ref, ch.sni(), version, ch.alpn(), offered, ch.ja4(), alpnSelected,
+                sh == null ? null : TlsDirectionDissector.hex4(sh.cipherSuite()), decrypted));
+        if (!decrypted) {
+            mcp.onTls(ref, ch.sni(), dnsNames.nameOf(ref.destIp()), ch.alpn(), micros);
+        }
+    }
+
+    /** What the key log decryption of one TLS flow recovers. */
+    private final class Decrypted implements PlaintextListener {
+        private final Flow flow;
+        private final TcpState st;
+
+        Decrypted(Flow flow, TcpState st) {
+            this.flow = flow;
+            this.st = st;
+        }
+
+        @Override
+        public void onHandshake(String alpnSelected) {
+            st.alpnKnown = true;
+            st.alpnSelected = alpnSelected;
+            if (st.tlsPending) {
+                st.tlsPending = false;
+                emitTls(flow, st, st.tlsPendingMicros, true);
+            }
+        }
+
+        @Override
+        public void onApplicationData(boolean fromClient, byte[] buf, int off, int len) {
+            Direction dir = fromClient ? Direction.TO_SERVER : Direction.TO_CLIENT;
+            if (st.inner == TcpState.Mode.UNKNOWN) {
+                if ("h2".equals(st.alpnSelected) || fromClient && Http2Connection.looksLikePreface(buf, off, len)) {
+                    st.inner = TcpState.Mode.H2;
+                    startH2(flow, st, true);
+                } else if (fromClient && HttpDetect.looksLikeRequest(buf, off, len)
+                        || !fromClient && HttpDetect.looksLikeResponse(buf, off, len)) {
+                    st.inner = TcpState.Mode.HTTP;
+                    startHttp(flow, st, true);
+                } else {
+                    st.inner = TcpState.Mode.OTHER;
+                    count("tls.decrypt.other_application_data");
+                }
+            }
+            if (st.inner == TcpState.Mode.HTTP) {
+                HttpStreamParser p = dir == Direction.TO_SERVER ? st.requests : st.responses;
+                if (!p.failed()) {
+                    p.feed(buf, off, len);
+                }
+            } else if (st.inner == TcpState.Mode.H2) {
+                st.h2.feed(fromClient, buf, off, len);
+            }
+        }
+
+        @Override
+        public void onFailure(boolean fromClient, String anomaly) {
+            count(anomaly);
+            flushPendingTls(flow, st);
+        }
     }
 
     private static boolean isGrease(int v) {
@@ -408,7 +536,16 @@ final class Dissection implements FlowListener {
 
     // ------------------------------------------------------------------ HTTP
 
+    private void startH2(Flow flow, TcpState st, boolean decrypted) {
+        st.h2Streams = new Http2Streams(this, flow, st, decrypted, options.httpBodyCap());
+        st.h2 = new Http2Connection(st.h2Streams);
+    }
+
     private void startHttp(Flow flow, TcpState st) {
+        startHttp(flow, st, false);
+    }
+
+    private void startHttp(Flow flow, TcpState st, boolean decrypted) {
         int cap = options.httpBodyCap();
         st.requests = new HttpStreamParser(Side.REQUEST, new HttpListener() {
             private final BodySniff sniff = new BodySniff();
@@ -416,17 +553,10 @@ final class Dissection implements FlowListener {
             @Override
             public void onRequestHead(HttpRequestHead h) {
                 sniff.start(h.header("content-encoding"));
-                HttpExchange x = new HttpExchange(flow.ref(), nowMicros, h);
+                HttpExchange x = requestHead(flow, st, h, decrypted);
                 st.currentRequest = x;
                 st.awaiting.add(x);
                 st.responses.expectResponseTo(h.method());
-                if (mcp.isMcpRequest(x)) {
-                    if ("GET".equals(h.method())) {
-                        st.addMethod("(HTTP GET)");
-                    } else if ("DELETE".equals(h.method())) {
-                        st.addMethod("(HTTP DELETE)");
-                    }
-                }
             }
 
             @Override
@@ -443,26 +573,7 @@ final class Dissection implements FlowListener {
                 if (x == null || end.bodyBytes() == 0) {
                     return;
                 }
-                String ce = x.request.header("content-encoding");
-                byte[] body = end.bodyPrefixArray();
-                int len = end.bodyPrefixLength();
-                if (BodyDecoder.transforms(ce)) {
-                    body = BodyDecoder.decode(end.bodyPrefix(), ce, cap);
-                    len = body.length;
-                }
-                RpcParse p = JsonRpcReader.read(body, 0, len);
-                if (p.messages().isEmpty()) {
-                    return;
-                }
-                mcp.onRequest(x, p.messages());
-                boolean mcpFlow = x.handshake != null || mcp.isMcpRequest(x);
-                if (mcpFlow) {
-                    for (RpcMessage m : p.messages()) {
-                        if (m.method() != null && McpSemantics.isMcpMethod(m.method())) {
-                            st.addMethod(m.method());
-                        }
-                    }
-                }
+                requestBody(st, x, end.bodyPrefixArray(), end.bodyPrefixLength());
             }
 
             @Override
@@ -485,17 +596,13 @@ final class Dissection implements FlowListener {
                     st.responses.stopKeepingBody(); // a response to nothing: its body is not read
                     return;
                 }
-                x.response = h;
-                x.responseMicros = nowMicros;
-                String ct = h.header("content-type");
-                x.eventStream = ct != null && ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+                responseHead(x, h);
                 if (x.eventStream) {
                     st.responses.stopKeepingBody(); // events are read as they arrive, not from the prefix
                 } else {
                     sniff.start(h.header("content-encoding"));
                 }
                 st.currentResponse = x;
-                mcp.onResponseHead(x);
             }
 
             @Override
@@ -508,21 +615,8 @@ final class Dissection implements FlowListener {
             @Override
             public void onSseEvent(SseEvent e) {
                 HttpExchange x = st.currentResponse;
-                if (x == null) {
-                    return;
-                }
-                List<RpcMessage> msgs = List.of();
-                String data = e.data();
-                if (data != null && !data.isEmpty()) {
-                    char c = firstNonBlank(data);
-                    if (c == '{' || c == '[') {
-                        msgs = JsonRpcReader.read(data).messages();
-                    }
-                }
-                if ("GET".equals(x.request.method())) {
-                    mcp.onStreamEvent(x, e, msgs, nowMicros);
-                } else if (!msgs.isEmpty()) {
-                    mcp.onResponseMessages(x, msgs, nowMicros);
+                if (x != null) {
+                    sseEvent(x, e);
                 }
             }
 
@@ -534,23 +628,7 @@ final class Dissection implements FlowListener {
                     return;
                 }
                 st.awaiting.remove(x);
-                if (!x.eventStream && end.bodyBytes() > 0) {
-                    String ce = x.response.header("content-encoding");
-                    byte[] body = end.bodyPrefixArray();
-                    int len = end.bodyPrefixLength();
-                    if (BodyDecoder.transforms(ce)) {
-                        body = BodyDecoder.decode(end.bodyPrefix(), ce, cap);
-                        len = body.length;
-                    }
-                    if (JsonRpcReader.looksLikeJson(body, 0, len)) {
-                        RpcParse p = JsonRpcReader.read(body, 0, len);
-                        if (!p.messages().isEmpty()) {
-                            mcp.onResponseMessages(x, p.messages(), nowMicros);
-                        }
-                    }
-                }
-                mcp.onResponseEnd(x, nowMicros);
-                emitHttp(x, end);
+                responseEnd(x, end.bodyPrefixArray(), end.bodyPrefixLength(), end.bodyBytes());
             }
 
             @Override
@@ -558,6 +636,92 @@ final class Dissection implements FlowListener {
                 count(name);
             }
         }, cap);
+    }
+
+    // ------------------------------------------------------------------ HTTP exchanges (HTTP/1.x and HTTP/2)
+
+    /** A request head was read: a new exchange; GET streams and DELETEs of known MCP sessions are noted. */
+    HttpExchange requestHead(Flow flow, TcpState st, HttpRequestHead h, boolean decrypted) {
+        HttpExchange x = new HttpExchange(flow.ref(), nowMicros, h, decrypted);
+        if (mcp.isMcpRequest(x)) {
+            if ("GET".equals(h.method())) {
+                st.addMethod("(HTTP GET)");
+            } else if ("DELETE".equals(h.method())) {
+                st.addMethod("(HTTP DELETE)");
+            }
+        }
+        return x;
+    }
+
+    /** A request body (its kept prefix) was read: JSON-RPC and MCP handshakes. */
+    void requestBody(TcpState st, HttpExchange x, byte[] body, int len) {
+        String ce = x.request.header("content-encoding");
+        if (BodyDecoder.transforms(ce)) {
+            body = BodyDecoder.decode(java.util.Arrays.copyOf(body, len), ce, options.httpBodyCap());
+            len = body.length;
+        }
+        RpcParse p = JsonRpcReader.read(body, 0, len);
+        if (p.messages().isEmpty()) {
+            return;
+        }
+        mcp.onRequest(x, p.messages());
+        boolean mcpFlow = x.handshake != null || mcp.isMcpRequest(x);
+        if (mcpFlow) {
+            for (RpcMessage m : p.messages()) {
+                if (m.method() != null && McpSemantics.isMcpMethod(m.method())) {
+                    st.addMethod(m.method());
+                }
+            }
+        }
+    }
+
+    /** The response head of an exchange. */
+    void responseHead(HttpExchange x, HttpResponseHead h) {
+        x.response = h;
+        x.responseMicros = nowMicros;
+        String ct = h.header("content-type");
+        x.eventStream = ct != null && ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        mcp.onResponseHead(x);
+    }
+
+    /** One event of an event-stream response. */
+    void sseEvent(HttpExchange x, SseEvent e) {
+        List<RpcMessage> msgs = List.of();
+        String data = e.data();
+        if (data != null && !data.isEmpty()) {
+            char c = firstNonBlank(data);
+            if (c == '{' || c == '[') {
+                msgs = JsonRpcReader.read(data).messages();
+            }
+        }
+        if ("GET".equals(x.request.method())) {
+            mcp.onStreamEvent(x, e, msgs, nowMicros);
+        } else if (!msgs.isEmpty()) {
+            mcp.onResponseMessages(x, msgs, nowMicros);
+        }
+    }
+
+    /** The response ended: a JSON body is read for JSON-RPC answers, then the http event is written. */
+    void responseEnd(HttpExchange x, byte[] body, int len, long bodyBytes) {
+        if (!x.eventStream && bodyBytes > 0 && body != null) {
+            String ce = x.response.header("content-encoding");
+            if (BodyDecoder.transforms(ce)) {
+                body = BodyDecoder.decode(java.util.Arrays.copyOf(body, len), ce, options.httpBodyCap());
+                len = body.length;
+            }
+            if (JsonRpcReader.looksLikeJson(body, 0, len)) {
+                RpcParse p = JsonRpcReader.read(body, 0, len);
+                if (!p.messages().isEmpty()) {
+                    mcp.onResponseMessages(x, p.messages(), nowMicros);
+                }
+            }
+        }
+        mcp.onResponseEnd(x, nowMicros);
+        emitHttp(x, bodyBytes);
+    }
+
+    void anomaly(String name) {
+        count(name);
     }
 
     private static char firstNonBlank(String s) {
@@ -570,11 +734,11 @@ final class Dissection implements FlowListener {
         return 0;
     }
 
-    private void emitHttp(HttpExchange x, HttpMessageEnd end) {
+    void emitHttp(HttpExchange x, long bodyBytes) {
         HttpRequestHead q = x.request;
         HttpResponseHead r = x.response;
         emit(new HttpEvent(x.requestMicros, x.flow, x.host(), x.port(), q.target(), q.method(), q.version(),
                 q.header("user-agent"), r == null ? null : r.header("content-type"),
-                r == null ? null : r.status(), end == null ? 0 : end.bodyBytes()));
+                r == null ? null : r.status(), bodyBytes, x.decrypted));
     }
 }

@@ -16,11 +16,18 @@ final class HttpExchange {
     /** For a GET event stream that announced an endpoint: the legacy-transport stream. */
     McpTracker.SseStream stream;
     boolean eventStream;
+    /** Read from TLS decrypted with a key log. */
+    final boolean decrypted;
 
     HttpExchange(FlowRef flow, long requestMicros, HttpRequestHead request) {
+        this(flow, requestMicros, request, false);
+    }
+
+    HttpExchange(FlowRef flow, long requestMicros, HttpRequestHead request, boolean decrypted) {
         this.flow = flow;
         this.requestMicros = requestMicros;
         this.request = request;
+        this.decrypted = decrypted;
     }
 
     /** Host header without port, else the destination address. */

@@ -50,6 +50,8 @@ final class McpTracker {
         String sessionId;
         final List<String> methods = new ArrayList<>();
         final LinkedHashSet<String> evidence = new LinkedHashSet<>();
+        /** Read from TLS decrypted with a key log. */
+        boolean encrypted;
         boolean emitted;
 
         Handshake(FlowRef flow, long micros, String kind, String requestId, String clientProtocolVersion,
@@ -203,6 +205,10 @@ final class McpTracker {
             h.transport = "streamable-http";
             h.endpoint = x.endpoint();
         }
+        h.encrypted = x.decrypted;
+        if (x.decrypted) {
+            h.evidence.add("tls_decrypted");
+        }
         x.handshake = h;
         pendingByFlow.computeIfAbsent(x.flow.flowId(), k -> new ArrayList<>(1)).add(h);
         pending++;
@@ -352,7 +358,7 @@ final class McpTracker {
         sessions++;
         emit.accept(new McpEvent(micros, h.flow, h.transport, h.endpoint, h.messageEndpoint, h.kind,
                 h.clientProtocolVersion, h.protocolVersion, h.clientName, h.clientVersion, h.serverName,
-                h.serverVersion, h.sessionId, h.methods, false, new ArrayList<>(h.evidence), null, h.clientCaps,
+                h.serverVersion, h.sessionId, h.methods, h.encrypted, new ArrayList<>(h.evidence), null, h.clientCaps,
                 h.serverCaps));
     }
 

@@ -97,9 +97,34 @@ public final class Pipeline {
         return s;
     }
 
+    /** TLS secrets carried by the capture (pcapng Decryption Secrets Blocks), with those of the options. */
+    private io.mcpwarden.tls.decrypt.KeyLog captureKeys;
+    private long captureSecrets;
+    private long otherSecrets;
+
+    /** A Decryption Secrets Block: TLS key log text is added to the keys every shard decrypts with. */
+    private void secrets(byte[] data, int type, List<Dissection> shards) {
+        if (type != PacketSource.SECRETS_TLS_KEY_LOG) {
+            otherSecrets++;
+            return;
+        }
+        if (captureKeys == null) {
+            captureKeys = new io.mcpwarden.tls.decrypt.KeyLog();
+            if (options.keyLog() != null) {
+                captureKeys.addAll(options.keyLog());
+            }
+            for (Dissection d : shards) {
+                d.useKeys(captureKeys);
+            }
+        }
+        captureSecrets += io.mcpwarden.tls.decrypt.KeyLogParser.parse(
+                new String(data, java.nio.charset.StandardCharsets.ISO_8859_1), captureKeys).secrets();
+    }
+
     /** The read loop shared by both modes; returns a read error message or null. */
     private String read(PacketSource source, RunControl control, long start, List<Dissection> shards,
                         java.util.function.Consumer<DecodedPacket> process) {
+        source.onDecryptionSecrets((data, type) -> secrets(data, type, shards));
         long nextProgress = start + PROGRESS_EVERY_NANOS;
         PacketRecord rec = new PacketRecord();
         DecodedPacket pkt = new DecodedPacket();
@@ -149,6 +174,12 @@ public final class Pipeline {
             flows += d.flowsCreated();
         }
         counters.put("dns.names_learnt", (long) dnsNames.size());
+        if (captureSecrets > 0) {
+            counters.put("tls.decrypt.capture_secrets", captureSecrets);
+        }
+        if (otherSecrets > 0) {
+            counters.put("capture.unsupported_secrets_blocks", otherSecrets);
+        }
         counters.put("pipeline.threads", (long) Math.max(1, shards.size()));
         if (failedShards > 0) {
             counters.put("pipeline.failed_threads", failedShards);

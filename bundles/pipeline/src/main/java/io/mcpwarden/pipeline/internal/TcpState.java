@@ -5,6 +5,7 @@ import io.mcpwarden.dissect.http.HttpStreamParser;
 import io.mcpwarden.dissect.tls.ClientHello;
 import io.mcpwarden.dissect.tls.ServerHello;
 import io.mcpwarden.dissect.tls.TlsDirectionDissector;
+import io.mcpwarden.tls.decrypt.TlsDecryptor;
 
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
@@ -14,7 +15,7 @@ final class TcpState {
     /** Bytes held back while the first bytes of a flow are too few to tell its protocol. */
     static final int SNIFF_BYTES = 16;
 
-    enum Mode { UNKNOWN, HTTP, TLS, DNS, OTHER }
+    enum Mode { UNKNOWN, HTTP, H2, TLS, DNS, OTHER }
 
     Mode mode = Mode.UNKNOWN;
     byte[] sniff;
@@ -29,6 +30,10 @@ final class TcpState {
     HttpExchange currentResponse;
     LinkedHashSet<String> mcpMethods;
 
+    // HTTP/2 (cleartext with prior knowledge, or inside decrypted TLS)
+    io.mcpwarden.dissect.http2.Http2Connection h2;
+    Http2Streams h2Streams;
+
     // TLS
     TlsDirectionDissector tlsClient;
     TlsDirectionDissector tlsServer;
@@ -36,6 +41,15 @@ final class TcpState {
     ServerHello serverHello;
     long clientHelloMicros;
     boolean tlsReported;
+    /** Key log decryption of this TLS flow (null without a key log). */
+    TlsDecryptor decryptor;
+    /** The tls event waits for the server's ALPN choice from the encrypted handshake. */
+    boolean tlsPending;
+    long tlsPendingMicros;
+    boolean alpnKnown;
+    String alpnSelected;
+    /** What the decrypted application data carries. */
+    Mode inner = Mode.UNKNOWN;
 
     // DNS over TCP
     DnsTcpFramer dnsClient;

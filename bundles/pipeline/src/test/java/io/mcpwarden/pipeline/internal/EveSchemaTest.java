@@ -133,8 +133,15 @@ class EveSchemaTest {
                 eve.flush();
             }
         };
+        // a key log beside the capture is used, as inspect does by default: decrypted events are validated too
+        Path keylog = pcap.resolveSibling(pcap.getFileName().toString().replaceFirst("\\.pcap$", "") + ".keylog");
+        io.mcpwarden.tls.decrypt.KeyLog keys = null;
+        if (Files.isRegularFile(keylog)) {
+            keys = new io.mcpwarden.tls.decrypt.KeyLog();
+            io.mcpwarden.tls.decrypt.KeyLogParser.read(keylog, keys);
+        }
         try (PacketSource src = CaptureFiles.open(pcap)) {
-            new Pipeline(both, InspectOptions.DEFAULTS).run(src, RunControl.NONE);
+            new Pipeline(both, InspectOptions.DEFAULTS.withKeyLog(keys)).run(src, RunControl.NONE);
         } catch (CaptureFormatException notACapture) {
             return false;
         } finally {
