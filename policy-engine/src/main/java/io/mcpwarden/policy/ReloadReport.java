@@ -13,11 +13,14 @@ import java.util.List;
 public record ReloadReport(Outcome rules, Outcome registry, RuleSetInfo info, List<RuleError> errors) {
     /** The result for one source (rules directory or registry file). */
     public enum Outcome {
-        /** Same content as the attempt in force: nothing compiled. */
+        /** Same content as what is in force: nothing compiled. */
         UNCHANGED,
         /** New content compiled (or parsed) and swapped in. */
         LOADED,
-        /** New content with errors: the previous one keeps running. */
+        /**
+         * Content with errors (new, or the same as an attempt rejected before): the previous one keeps running;
+         * the errors are in {@link ReloadReport#errors()}.
+         */
         REJECTED,
         /** Nothing configured (no registry file). */
         NONE

@@ -27,6 +27,8 @@ public final class LiveCapture implements PacketSource {
     private final String iface;
     private final int linkType;
     private volatile boolean stopped;
+    private Runnable tick;          // reading thread only
+    private long lastTick = System.nanoTime();
     private volatile CaptureStatus status = CaptureStatus.OK;
     private volatile long delivered;
     private volatile PcapStat lastStats;
@@ -127,12 +129,27 @@ public final class LiveCapture implements PacketSource {
     }
 
     @Override
+    public void onTick(Runnable tick) {
+        this.tick = tick;
+    }
+
+    /** Runs the tick when a second has passed since the last one (after a packet or a read timeout). */
+    private void tick() {
+        long now = System.nanoTime();
+        if (tick != null && now - lastTick >= 1_000_000_000L) {
+            lastTick = now;
+            tick.run();
+        }
+    }
+
+    @Override
     public boolean next(PacketRecord into) throws IOException {
         while (!stopped) {
             byte[] raw;
             try {
                 raw = handle.getNextRawPacketEx();
             } catch (TimeoutException e) {
+                tick();
                 continue;
             } catch (EOFException e) {
                 if (stopped) {
@@ -148,6 +165,7 @@ public final class LiveCapture implements PacketSource {
                 status = new CaptureStatus("truncated", -1, "live capture error: " + oneLine(String.valueOf(e.getMessage())));
                 throw new IOException("live capture on " + iface + ": " + oneLine(String.valueOf(e.getMessage())), e);
             }
+            tick();
             int n = raw.length;
             if (into.data == null || into.data.length < n) {
                 into.data = new byte[Math.max(n, 2048)];

@@ -34,6 +34,14 @@ public interface PacketSource extends AutoCloseable {
     default void onDecryptionSecrets(java.util.function.ObjIntConsumer<byte[]> listener) {
     }
 
+    /**
+     * Asks to be called about once a second on the reading thread, from inside {@link #next}, also while no packet
+     * arrives, so that the reader can write out what it holds (events of a slow or quiet link, of a rule reload).
+     * Live sources do; files never wait for packets and ignore this.
+     */
+    default void onTick(Runnable tick) {
+    }
+
     /** pcapng Decryption Secrets Block type "TLSK": an NSS key log (SSLKEYLOGFILE text). */
     int SECRETS_TLS_KEY_LOG = 0x544c534b;
 }

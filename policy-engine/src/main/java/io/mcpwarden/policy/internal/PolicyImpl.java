@@ -261,6 +261,13 @@ public final class PolicyImpl implements Policy {
         synchronized (scanLock) {
             Outcome registry = scanRegistry(true);
             Outcome rules = scanRules(true);
+            // files equal to an attempt that was rejected (perhaps by the watcher a moment ago) are still rejected
+            if (rules == Outcome.UNCHANGED && !lastErrors.isEmpty()) {
+                rules = Outcome.REJECTED;
+            }
+            if (registry == Outcome.UNCHANGED && !lastRegistryErrors.isEmpty()) {
+                registry = Outcome.REJECTED;
+            }
             List<RuleError> errors = new java.util.ArrayList<>();
             if (rules == Outcome.REJECTED) {
                 errors.addAll(lastErrors);

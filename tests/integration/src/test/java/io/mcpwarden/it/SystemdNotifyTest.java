@@ -106,6 +106,9 @@ class SystemdNotifyTest {
             assertTrue(log.contains("zz-broken.drl:2:"), log);
             assertTrue(log.contains("capture not interrupted"), log);
             await(() -> count(got, l -> l.startsWith("READY=1")) >= 2, warden, out, "READY=1 after the reload");
+            // written while running, within a second or two, even when lo is quiet
+            await(() -> Files.exists(events) && Files.readString(events).contains("\"action\":\"rejected\""), warden,
+                    out, "the rules event of the rejection in the events file while running");
 
             Files.delete(rules.resolve("zz-broken.drl"));
             hup(warden);

@@ -26,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class Pipeline {
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+    private static final long FLUSH_EVERY_NANOS = 1_000_000_000L;
     /** Packets handed to a shard at once. */
     static final int BATCH = 256;
     /** Batches in flight per shard. */
@@ -55,7 +56,7 @@ public final class Pipeline {
         long start = System.nanoTime();
         Dissection d = new Dissection(sink, options, dnsNames);
         List<Dissection> shards = List.of(d);
-        String readError = read(source, control, start, shards, pkt -> d.process(pkt));
+        String readError = read(source, control, start, shards, pkt -> d.process(pkt), sink::flush);
         d.finish(lastNanos);
         sink.flush();
         InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, 0, 0);
@@ -81,7 +82,7 @@ public final class Pipeline {
         String readError = read(source, control, start, shards, pkt -> {
             int h = addrHash(pkt.srcAddr, pkt.addrLen) ^ addrHash(pkt.dstAddr, pkt.addrLen);
             workers.get(Math.floorMod(h ^ (h >>> 16), n)).add(pkt);
-        });
+        }, writer::requestFlush);
         long failures = 0;
         for (Shard w : workers) {
             w.end(lastNanos);
@@ -121,11 +122,17 @@ public final class Pipeline {
                 new String(data, java.nio.charset.StandardCharsets.ISO_8859_1), captureKeys).secrets();
     }
 
-    /** The read loop shared by both modes; returns a read error message or null. */
+    /**
+     * The read loop shared by both modes; returns a read error message or null. {@code flush} writes out the
+     * events held in buffers, on the thread that writes events: about once a second (a live link that is slow or
+     * quiet still shows its events, e.g. those of a rule reload, within a second or two).
+     */
     private String read(PacketSource source, RunControl control, long start, List<Dissection> shards,
-                        java.util.function.Consumer<DecodedPacket> process) {
+                        java.util.function.Consumer<DecodedPacket> process, Runnable flush) {
         source.onDecryptionSecrets((data, type) -> secrets(data, type, shards));
+        source.onTick(flush);
         long nextProgress = start + PROGRESS_EVERY_NANOS;
+        long nextFlush = start + FLUSH_EVERY_NANOS;
         PacketRecord rec = new PacketRecord();
         DecodedPacket pkt = new DecodedPacket();
         try {
@@ -141,6 +148,10 @@ public final class Pipeline {
                     if (t >= nextProgress) {
                         nextProgress = t + PROGRESS_EVERY_NANOS;
                         control.progress(summary(source, t - start, null, List.of(), 0, 0));
+                    }
+                    if (t >= nextFlush) {
+                        nextFlush = t + FLUSH_EVERY_NANOS;
+                        flush.run();
                     }
                     if (control.stopRequested()) {
                         break;
@@ -366,6 +377,8 @@ public final class Pipeline {
      */
     private static final class EventWriter {
         private static final List<WardenEvent> END = List.of();
+        /** Asks the writer thread to flush the sink (a quiet live link); never blocks the reader. */
+        private static final List<WardenEvent> FLUSH = java.util.Collections.unmodifiableList(new ArrayList<>());
 
         final EventSink sink;
         final Thread thread;
@@ -383,6 +396,10 @@ public final class Pipeline {
             this.thread.setDaemon(true);
         }
 
+        void requestFlush() {
+            queue.offer(FLUSH);
+        }
+
         List<WardenEvent> spare() {
             List<WardenEvent> l = spares.poll();
             return l != null ? l : new ArrayList<>();
@@ -393,6 +410,14 @@ public final class Pipeline {
                 List<WardenEvent> l = Shard.take(queue);
                 if (l == END) {
                     return;
+                }
+                if (l == FLUSH) {
+                    try {
+                        sink.flush();
+                    } catch (RuntimeException e) {
+                        errors++;
+                    }
+                    continue;
                 }
                 for (int i = 0, n = l.size(); i < n; i++) {
                     try {
