@@ -5,10 +5,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,6 +153,48 @@ class BadInputTest {
             assertEquals(dr.dropped(), reportedDrops, "every drop is itself reported: " + rep);
             assertEquals(n, events + reportedDrops, "delivered + reported dropped = produced");
             assertEquals(n - 1, last, "the newest events survive");
+        }
+    }
+
+    /**
+     * The appliance crashed while writing to the spool: its newest segment ends in the middle of a record. On
+     * the next start the complete records are delivered, the cut-off rest is reported, and new events follow.
+     */
+    @Test
+    void spoolWithATornTailAfterACrash() throws Exception {
+        Path spool = tmp.resolve("spool");
+        SyslogDestination away = SyslogDestination.parse("tcp://127.0.0.1:1?name=soc");
+        SiemExporter x = SiemExporter.start(List.of(away), opts(spool));
+        for (int i = 0; i < 20; i++) {
+            x.accept(OutageTest.event(i));
+        }
+        assertEquals(20, x.close(Duration.ofSeconds(1)).destination("soc").spooled());
+        Path seg;
+        try (Stream<Path> l = Files.list(spool.resolve("soc"))) {
+            seg = l.filter(p -> p.getFileName().toString().startsWith("seg-")).max(Path::compareTo).orElseThrow();
+        }
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 10); // the last record is incomplete
+        }
+        try (FrameServer server = new FrameServer()) {
+            SyslogDestination d = SyslogDestination.parse(server.url() + "?name=soc");
+            x = SiemExporter.start(List.of(d), opts(spool));
+            DestinationReport r = x.report().destination("soc");
+            assertTrue(r.lastError() != null && r.lastError().contains(seg.toString())
+                    && r.lastError().contains("cut off"), r.toString());
+            assertEquals(1, r.errors(), r.toString());
+            x.accept(OutageTest.event(20));
+            DeliveryReport rep = x.close(Duration.ofSeconds(10));
+            assertEquals(20, rep.destination("soc").sent(), rep.toString());
+            for (long end = System.nanoTime() + 5_000_000_000L; server.count() < 20 && System.nanoTime() < end; ) {
+                Thread.sleep(10);
+            }
+            List<String> frames = server.frames();
+            assertEquals(20, frames.size(), frames.toString());
+            for (int i = 0; i < 19; i++) {
+                assertTrue(frames.get(i).contains("\"/n/" + i + "\""), "event " + i + " in order: " + frames.get(i));
+            }
+            assertTrue(frames.get(19).contains("\"/n/20\""), "event 19 was cut, 20 follows: " + frames.get(19));
         }
     }
 }

@@ -5,7 +5,12 @@ import io.mcpwarden.model.WardenEvent;
 import javax.net.ServerSocketFactory;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,16 +19,42 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * Sustained events/s to a TCP and a TLS destination (a loopback socket server counting bytes), with and
- * without the spool. Not a test: {@code java -cp … io.mcpwarden.siem.SiemBenchmark [events]}.
+ * without the spool. Not a test:
+ * {@code java -cp … io.mcpwarden.siem.SiemBenchmark [events [runs [configs]]]}, e.g.
+ * {@code SiemBenchmark 300000 5 tcp,tcp+spool}. One warm-up round of the same size (not printed: the JIT
+ * compiles most of the code in it), then {@code runs} rounds (default 3) with the configurations interleaved,
+ * each printed; finally the median per configuration and the spool overhead
+ * {@code 1 - median(with spool) / median(without)}. Each run also prints the CPU time the exporter's own
+ * threads ({@code siem-*}) spent per event: unlike events/s it does not depend on what else the machine runs,
+ * and its overhead {@code 1 - median(cpu without) / median(cpu with)} is what the spool costs on one core.
  */
 public final class SiemBenchmark {
+    private static final List<String> ALL = List.of("tcp", "tcp+spool", "tls", "tls+spool");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** One run: events/s, and CPU nanoseconds of the exporter's threads per event. */
+    private record Result(double rate, double cpuPerEvent) {
+    }
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> configs = args.length > 2 ? List.of(args[2].split(",")) : ALL;
+        for (String c : configs) {
+            if (!ALL.contains(c)) {
+                throw new IllegalArgumentException("unknown configuration '" + c + "' (known: " + ALL + ")");
+            }
+        }
         TestCerts ca = TestCerts.ca("Bench CA");
         TestCerts leaf = ca.leaf("localhost", "localhost");
         Path dir = Files.createTempDirectory("siem-bench");
@@ -39,19 +70,80 @@ public final class SiemBenchmark {
         for (int i = 0; i < events.length; i++) {
             events[i] = OutageTest.event(i);
         }
-        for (int round = 0; round < 2; round++) { // round 0 warms up
-            for (String mode : new String[] {"tcp", "tls"}) {
-                for (boolean spool : new boolean[] {false, true}) {
-                    ServerSocketFactory f = mode.equals("tls") ? ctx.getServerSocketFactory() : ServerSocketFactory.getDefault();
-                    run(mode, spool, f, caPem, dir.resolve("spool-" + round + mode + spool), events,
-                            round == 0 ? n / 5 : n, round == 1);
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        try {
+            for (int round = 0; round <= runs; round++) { // round 0 warms up
+                for (String c : configs) {
+                    String mode = c.startsWith("tls") ? "tls" : "tcp";
+                    boolean spool = c.endsWith("+spool");
+                    ServerSocketFactory f = mode.equals("tls") ? ctx.getServerSocketFactory()
+                            : ServerSocketFactory.getDefault();
+                    Path spoolDir = dir.resolve("spool-" + round + "-" + mode);
+                    Result r = run(mode, spool, f, caPem, spoolDir, events, n, round > 0);
+                    deleteTree(spoolDir);
+                    if (round > 0) {
+                        rates.computeIfAbsent(c, k -> new ArrayList<>()).add(r.rate());
+                        cpu.computeIfAbsent(c, k -> new ArrayList<>()).add(r.cpuPerEvent());
+                    }
                 }
+            }
+        } finally {
+            deleteTree(dir);
+        }
+        System.out.printf("medians of %d runs:%n", runs);
+        for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
+            System.out.printf("  %-9s %,9.0f events/s  cpu %.2f µs/event%n", e.getKey(), median(e.getValue()),
+                    median(cpu.get(e.getKey())) / 1000);
+        }
+        for (String mode : new String[] {"tcp", "tls"}) {
+            if (rates.containsKey(mode) && rates.containsKey(mode + "+spool")) {
+                System.out.printf("  %s spool overhead %.1f %% (events/s), %.1f %% (cpu per event)%n", mode,
+                        100 * (1 - median(rates.get(mode + "+spool")) / median(rates.get(mode))),
+                        100 * (1 - median(cpu.get(mode)) / median(cpu.get(mode + "+spool"))));
             }
         }
     }
 
-    private static void run(String mode, boolean spool, ServerSocketFactory f, Path caPem, Path spoolDir,
-                            WardenEvent[] events, int n, boolean print) throws Exception {
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> w = Files.walk(p)) {
+            w.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.delete(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    /** CPU nanoseconds used so far by the live threads named {@code siem-*} (the exporter's), by thread id. */
+    private static Map<Long, Long> exporterCpu() {
+        Map<Long, Long> m = new LinkedHashMap<>();
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("siem-")) {
+                long c = THREADS.getThreadCpuTime(t.getThreadId());
+                if (c >= 0) {
+                    m.put(t.getThreadId(), c);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** One configuration: {@code n} events accepted at once, timed until the last is sent. */
+    private static Result run(String mode, boolean spool, ServerSocketFactory f, Path caPem, Path spoolDir,
+                              WardenEvent[] events, int n, boolean print) throws Exception {
         AtomicLong bytes = new AtomicLong();
         try (ServerSocket ss = f.createServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Thread t = new Thread(() -> {
@@ -75,6 +167,7 @@ public final class SiemBenchmark {
                     .withTimeouts(Duration.ofMillis(200), Duration.ofSeconds(5))
                     .withSpool(spool ? spoolDir : null, 1L << 30);
             SiemExporter x = SiemExporter.start(List.of(d), o);
+            Map<Long, Long> cpu0 = exporterCpu();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 x.accept(events[i & 1023]);
@@ -84,13 +177,18 @@ public final class SiemBenchmark {
                 Thread.sleep(1);
             }
             long done = System.nanoTime();
-            DeliveryReport rep = x.close(Duration.ofSeconds(30));
-            if (print) {
-                double secs = (done - t0) / 1e9;
-                System.out.printf("%-4s spool=%-5s %,9d events  %,8.0f events/s  %6.1f MB/s  (accept %,.0f/s)  dropped=%d%n",
-                        mode, spool, n, n / secs, bytes.get() / secs / 1e6, n / ((accepted - t0) / 1e9),
-                        rep.destinations().get(0).dropped());
+            long cpuNanos = 0;
+            for (Map.Entry<Long, Long> e : exporterCpu().entrySet()) {
+                cpuNanos += e.getValue() - cpu0.getOrDefault(e.getKey(), 0L);
             }
+            DeliveryReport rep = x.close(Duration.ofSeconds(30));
+            double secs = (done - t0) / 1e9;
+            if (print) {
+                System.out.printf("%-4s spool=%-5s %,9d events  %,8.0f events/s  %6.1f MB/s  (accept %,.0f/s)  dropped=%d"
+                                + "  cpu %.2f µs/event%n", mode, spool, n, n / secs, bytes.get() / secs / 1e6,
+                        n / ((accepted - t0) / 1e9), rep.destinations().get(0).dropped(), cpuNanos / 1e3 / n);
+            }
+            return new Result(n / secs, (double) cpuNanos / n);
         }
     }
 }

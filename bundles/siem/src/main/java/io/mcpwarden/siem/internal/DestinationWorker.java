@@ -34,6 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class DestinationWorker {
     private static final int BATCH_BYTES = 256 * 1024;
+    /**
+     * Events the spool writer takes from the queue at a time: one spool write (group commit) each. Small enough
+     * that the batch's messages are still in the CPU cache when the sender copies them to the socket.
+     */
+    private static final int WRITER_BATCH = 256;
 
     private final SyslogDestination dest;
     private final SiemOptions options;
@@ -71,6 +76,9 @@ public final class DestinationWorker {
             } catch (IOException | RuntimeException e) {
                 error("spool unusable, delivering from memory without durability: " + e.getMessage());
             }
+        }
+        if (s != null && s.tornTail() != null) {
+            error(s.tornTail().toString());
         }
         this.spool = s;
         this.instance = s != null ? s.id() : UUID.randomUUID().toString();
@@ -151,7 +159,7 @@ public final class DestinationWorker {
     // ------------------------------------------------------------------ spooled tcp/tls
 
     private void spoolWriterLoop() {
-        List<WardenEvent> batch = new ArrayList<>(1024);
+        List<WardenEvent> batch = new ArrayList<>(WRITER_BATCH);
         while (true) {
             WardenEvent first;
             try {
@@ -161,7 +169,7 @@ public final class DestinationWorker {
             }
             if (first != null) {
                 batch.add(first);
-                queue.drainTo(batch, 1023);
+                queue.drainTo(batch, WRITER_BATCH - 1);
             }
             try {
                 for (int i = 0; i < batch.size(); i++) {
@@ -175,6 +183,10 @@ public final class DestinationWorker {
                 }
                 notices();
                 spool.flush(false);
+                String failed = spool.takeBackgroundFailure();
+                if (failed != null) {
+                    error(failed);
+                }
             } catch (Spool.SpoolWriteException w) {
                 drop(w.records(), w.getMessage());
             } catch (IOException | RuntimeException x) {
@@ -188,8 +200,14 @@ public final class DestinationWorker {
                 try {
                     notices();
                     spool.flush(true);
+                } catch (Spool.SpoolWriteException w) {
+                    drop(w.records(), w.getMessage());
                 } catch (IOException | RuntimeException x) {
                     error("spool flush failed: " + x.getMessage());
+                }
+                String failed = spool.takeBackgroundFailure();
+                if (failed != null) {
+                    error(failed);
                 }
                 writerDone = true;
                 LockSupport.unpark(sender);
@@ -324,8 +342,8 @@ public final class DestinationWorker {
             return lastCommit;
         }
         try {
-            spool.commit(p);
-        } catch (IOException | RuntimeException x) {
+            spool.commit(p); // the position file is written in the background; failures reach the writer loop
+        } catch (RuntimeException x) {
             error("spool position write failed: " + x.getMessage());
         }
         return now;
