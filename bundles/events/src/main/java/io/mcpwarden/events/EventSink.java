@@ -7,8 +7,17 @@ public interface EventSink extends AutoCloseable {
 
     void accept(WardenEvent event);
 
-    /** Pushes buffered events to their destination. */
+    /** Pushes buffered events to their destination (at the end of a source: everything, waiting if need be). */
     default void flush() {
+    }
+
+    /**
+     * Pushes out what can go now without waiting: called about once a second while a source is read, so that a
+     * slow or quiet live link still shows its events. The default is {@link #flush()}; a sink that holds events
+     * for something not ready yet (e.g. rules still compiling) lets them wait for the final {@link #flush()}.
+     */
+    default void tick() {
+        flush();
     }
 
     @Override

@@ -1,4 +1,4 @@
 /** Where events go: the {@link io.mcpwarden.events.EventSink} API and the EVE JSON writer. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.mcpwarden.events;

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,11 +40,13 @@ final class BatchInspection {
     private final CliEnv env;
     private final int jobs;
 
-    private io.mcpwarden.policy.Policy policy;
+    /** The policy, possibly still opening; null for none. */
+    private CompletableFuture<io.mcpwarden.policy.Policy> policy;
     private io.mcpwarden.pipeline.InspectOptions options = InspectOptions.DEFAULTS;
     private KeyLogOptions keyLogs = new KeyLogOptions();
 
-    BatchInspection(CliEnv env, int jobs, io.mcpwarden.policy.Policy policy, io.mcpwarden.pipeline.InspectOptions options) {
+    BatchInspection(CliEnv env, int jobs, CompletableFuture<io.mcpwarden.policy.Policy> policy,
+                    io.mcpwarden.pipeline.InspectOptions options) {
         this(env, jobs);
         this.policy = policy;
         this.options = options;

@@ -6,6 +6,7 @@ import io.mcpwarden.capture.PacketSource;
 import io.mcpwarden.events.EveJsonSink;
 import io.mcpwarden.pipeline.InspectOptions;
 import io.mcpwarden.pipeline.InspectionSummary;
+import io.mcpwarden.policy.Policy;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +18,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** {@code warden inspect}: one capture file, or every capture in a directory. */
 @Command(name = "inspect", header = "Inspect capture files and write EVE JSON events.",
@@ -131,10 +134,12 @@ final class InspectCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         boolean[] ok = new boolean[1];
-        try (io.mcpwarden.policy.Policy policy = policyOptions.open(env, "inspect", false, ok)) {
-            if (!ok[0]) {
-                return ExitCodes.IO_ERROR;
-            }
+        // the rules compile while the first packets are read; the events wait for them in JudgingSink
+        CompletableFuture<Policy> policy = policyOptions.openAsync(env, "inspect", false, ok);
+        if (!ok[0]) {
+            return ExitCodes.IO_ERROR;
+        }
+        try {
             io.mcpwarden.siem.SiemExporter siem;
             try {
                 siem = syslog.start();
@@ -144,11 +149,29 @@ final class InspectCommand implements Callable<Integer> {
             }
             int code = call(env, policy, InspectOptions.DEFAULTS.withThreads(policyOptions.threads), siem);
             boolean delivered = SyslogOptions.finish(env, "inspect", siem, syslog.waitSeconds);
+            if (policy != null && policy.isCompletedExceptionally()) {
+                env.err().println("inspect: error: the rules could not be opened, no event was judged: "
+                        + openFailure(policy));
+                return ExitCodes.INTERNAL;
+            }
             return code == ExitCodes.OK && !delivered ? ExitCodes.IO_ERROR : code;
+        } finally {
+            if (policy != null) {
+                policy.thenAccept(Policy::close).exceptionally(t -> null).join();
+            }
         }
     }
 
-    private int call(CliEnv env, io.mcpwarden.policy.Policy policy, InspectOptions options,
+    private static String openFailure(CompletableFuture<Policy> policy) {
+        try {
+            policy.join();
+            return "";
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return String.valueOf(e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    private int call(CliEnv env, CompletableFuture<Policy> policy, InspectOptions options,
                      io.mcpwarden.siem.SiemExporter siem) {
         if (source.batch != null) {
             Batch b = source.batch;
@@ -174,7 +197,8 @@ final class InspectCommand implements Callable<Integer> {
         return inspectOne(env, pcap, eventsFile, null, InspectOptions.DEFAULTS, null, new KeyLogOptions());
     }
 
-    static int inspectOne(CliEnv env, Path pcap, Path eventsFile, io.mcpwarden.policy.Policy policy,
+    /** Inspects one file, judging its events by the policy (null: none) once it is open. */
+    static int inspectOne(CliEnv env, Path pcap, Path eventsFile, CompletableFuture<Policy> policy,
                           InspectOptions options, io.mcpwarden.events.EventSink also, KeyLogOptions keyLogs) {
         String name = String.valueOf(pcap.getFileName());
         KeyLogOptions.Choice keys = keyLogs.forCapture(pcap);

@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /** The options that choose the rules and the registry, shared by inspect, run and demo. */
 final class PolicyOptions {
@@ -35,6 +38,36 @@ final class PolicyOptions {
      * {@code required[0]} is set to false when the user's explicit choice could not be honoured.
      */
     Policy open(CliEnv env, String command, boolean watch, boolean[] ok) {
+        CompletableFuture<Policy> p = openAsync(env, command, watch, ok, Runnable::run);
+        try {
+            return p == null ? null : p.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #open}, but the rules are compiled on a thread of its own (the rule engine takes a second or more
+     * to start), so that the caller can read packets meanwhile; see {@link JudgingSink}. The checks that decide
+     * {@code ok[0]} are made before this returns; the summary line is printed once the policy is open. Null when
+     * no policy is wanted or available.
+     */
+    CompletableFuture<Policy> openAsync(CliEnv env, String command, boolean watch, boolean[] ok) {
+        return openAsync(env, command, watch, ok, body -> {
+            Thread t = new Thread(body, "warden-policy-open");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private CompletableFuture<Policy> openAsync(CliEnv env, String command, boolean watch, boolean[] ok,
+                                                Executor executor) {
         ok[0] = true;
         if (noRules) {
             return null;
@@ -60,14 +93,17 @@ final class PolicyOptions {
             ok[0] = false;
             return null;
         }
-        Policy p = service.open(new PolicyConfig(dir, Files.exists(reg) ? reg : null, watch, Duration.ofSeconds(60), 100));
-        var info = p.info();
-        env.err().println(command + ": rules " + dir + ": " + info.rules() + " rules, rule set " + info.hash()
-                + (Files.exists(reg) ? ", registry " + reg + " (" + p.registry().servers().size() + " servers)"
-                : ", no registry (every MCP server is unregistered)"));
-        for (RuleError e : info.lastErrors()) {
-            env.err().println(command + ": rejected: " + e);
-        }
-        return p;
+        Path registryFile = Files.exists(reg) ? reg : null;
+        return CompletableFuture.supplyAsync(() -> {
+            Policy p = service.open(new PolicyConfig(dir, registryFile, watch, Duration.ofSeconds(60), 100));
+            var info = p.info();
+            env.err().println(command + ": rules " + dir + ": " + info.rules() + " rules, rule set " + info.hash()
+                    + (registryFile != null ? ", registry " + reg + " (" + p.registry().servers().size()
+                    + " servers)" : ", no registry (every MCP server is unregistered)"));
+            for (RuleError e : info.lastErrors()) {
+                env.err().println(command + ": rejected: " + e);
+            }
+            return p;
+        }, executor);
     }
 }

@@ -136,6 +136,82 @@ class InspectCommandTest {
         assertTrue(summary.contains("bug in the pipeline"), summary);
     }
 
+    /** Emits one DNS query per packet (named after its number), then flushes. */
+    static final InspectionService QUERIES = (source, sink, options, control) -> {
+        PacketRecord r = new PacketRecord();
+        long packets = 0;
+        try {
+            while (source.next(r)) {
+                packets++;
+                sink.accept(JudgingSinkTest.dns("p" + packets + ".test"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sink.flush();
+        return new InspectionSummary(packets, 0, source.position(), source.size(), 0, Map.of("dns", packets),
+                1_000_000, source.status(), Map.of());
+    };
+
+    /** A policy service whose open takes a while and then gives {@code policy}, or throws when it is null. */
+    static io.mcpwarden.policy.PolicyService slowService(io.mcpwarden.policy.Policy policy) {
+        return new io.mcpwarden.policy.PolicyService() {
+            @Override
+            public io.mcpwarden.policy.Policy open(io.mcpwarden.policy.PolicyConfig config) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (policy == null) {
+                    throw new IllegalStateException("the rule engine is broken");
+                }
+                return policy;
+            }
+
+            @Override
+            public io.mcpwarden.policy.RuleCheck check(Path rulesDir) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public io.mcpwarden.policy.RegistryCheck checkRegistry(Path registryFile) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Test
+    void eventsReadWhileTheRulesCompileAreJudgedInOrder() throws IOException {
+        Files.createDirectories(tmp.resolve("rules"));
+        Path events = tmp.resolve("out.jsonl");
+        TestEnv t = new TestEnv(QUERIES, tmp);
+        t.env.withPolicyService(slowService(new JudgingSinkTest.StubPolicy()));
+        assertEquals(ExitCodes.OK, t.run("inspect", "--pcap", capture().toString(), "--events", events.toString()));
+        List<String> lines = Files.readAllLines(events);
+        assertEquals(1 + 2 * 55, lines.size(), "the rules event, then each of the 55 queries and its verdict");
+        assertTrue(lines.get(0).contains("\"event_type\":\"rules\""), lines.get(0));
+        for (int i = 1; i <= 55; i++) {
+            assertTrue(lines.get(2 * i - 1).contains("\"rrname\":\"p" + i + ".test\""), lines.get(2 * i - 1));
+            assertTrue(lines.get(2 * i).contains("\"event_type\":\"verdict\"")
+                    && lines.get(2 * i).contains("\"subject\":\"p" + i + ".test\""), lines.get(2 * i));
+        }
+        assertTrue(t.err().startsWith("inspect: rules " + tmp.resolve("rules") + ": 1 rules"), t.err());
+    }
+
+    @Test
+    void rulesThatCannotBeOpenedExit3AndTheEventsAreWrittenUnjudged() throws IOException {
+        Files.createDirectories(tmp.resolve("rules"));
+        Path events = tmp.resolve("out.jsonl");
+        TestEnv t = new TestEnv(QUERIES, tmp);
+        t.env.withPolicyService(slowService(null));
+        assertEquals(ExitCodes.INTERNAL, t.run("inspect", "--pcap", capture().toString(), "--events",
+                events.toString()));
+        assertEquals(55, Files.readAllLines(events).size());
+        assertTrue(t.err().contains("the rules could not be opened") && t.err().contains("the rule engine is broken"),
+                t.err());
+    }
+
     @Test
     void batchOutputNamesDropTheExtensionUnlessTwoCapturesShareIt() {
         Map<String, String> n = BatchInspection.outputNames(List.of("a.pcap", "a.pcapng", "b.cap"));

@@ -49,11 +49,38 @@ public final class PolicyImpl implements Policy {
             })
             .thenComparing(Verdict::rule);
 
-    /** What judges an event: swapped as a whole. */
-    private record State(RuleSet rules, RegistryImpl registry, Map<Subject, Cached> cache) {
+    /**
+     * What judges an event: swapped as a whole. {@code cache} holds the decision per subject; {@code known} maps
+     * the {@link Subjects#key key} of a DNS, TLS or HTTP event to its subject's decision, so that a repeated name
+     * is judged without computing its subject again.
+     */
+    private record State(RuleSet rules, RegistryImpl registry, Map<Subject, Cached> cache, Map<String, Known> known) {
+        State(RuleSet rules, RegistryImpl registry) {
+            this(rules, registry, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        }
     }
 
     private record Cached(List<Verdict> verdicts, long expiresNanos) {
+        boolean fresh(long nowNanos) {
+            return expiresNanos - nowNanos > 0;
+        }
+    }
+
+    /**
+     * The decision for an event key: the parts of its subject a verdict shows and a copy of the subject's cache
+     * entry (kept flat: one object to read per event). Valid while that entry is fresh and the first-sight
+     * memory is in the epoch the subject was computed in (so that the subject is still not a first sight).
+     */
+    private record Known(String endpoint, String eventType, List<Verdict> verdicts, long expiresNanos,
+                         int firstSightEpoch) {
+        Known(Subject subject, Cached decision, int firstSightEpoch) {
+            this(subject.endpoint(), subject.eventType(), decision.verdicts(), decision.expiresNanos(),
+                    firstSightEpoch);
+        }
+
+        boolean valid(int epoch, long nowNanos) {
+            return firstSightEpoch == epoch && expiresNanos - nowNanos > 0;
+        }
     }
 
     private final PolicyConfig config;
@@ -81,8 +108,7 @@ public final class PolicyImpl implements Policy {
         if (!Files.isDirectory(config.rulesDir())) {
             throw new IllegalArgumentException("rules directory not found: " + config.rulesDir());
         }
-        RuleSet initial = emptyRuleSet();
-        state.set(new State(initial, RegistryImpl.EMPTY, newCache()));
+        state.set(new State(RuleSet.empty(), RegistryImpl.EMPTY));
         scanRegistry(true);
         scanRules(true);
         if (config.watch()) {
@@ -91,18 +117,6 @@ public final class PolicyImpl implements Policy {
             watcher = t;
             t.start();
         }
-    }
-
-    private static RuleSet emptyRuleSet() {
-        CompiledRules c = DrlCompiler.compile(new TreeMap<>());
-        if (!c.ok()) {
-            throw new IllegalStateException("the rule engine cannot build an empty rule set: " + c.errors());
-        }
-        return new RuleSet(c.kieBase(), c.hash(), 0, Instant.now());
-    }
-
-    private static Map<Subject, Cached> newCache() {
-        return new ConcurrentHashMap<>();
     }
 
     // ---- judging --------------------------------------------------------------------------------------------
@@ -117,41 +131,73 @@ public final class PolicyImpl implements Policy {
         }
     }
 
+    /**
+     * The per-event path, kept small: most events are not judged (flows, DNS answers) or repeat a name whose
+     * decision is known; only the others go on to {@link #judgeSubject}.
+     */
     private List<VerdictEvent> judgeOrThrow(WardenEvent event) {
-        if (event == null) {
+        if (!Subjects.judged(event)) {
             return List.of();
         }
         State st = state.get();
+        String key = config.cacheTtl().isZero() ? null : Subjects.key(event);
+        int epoch = subjects.firstSightEpoch();
+        if (key != null) {
+            Known k = st.known().get(key);
+            if (k != null && k.valid(epoch, System.nanoTime())) {
+                return stamp(event, k.endpoint(), k.eventType(), st.rules().hash, k.verdicts());
+            }
+        }
+        return judgeSubject(event, st, key, epoch);
+    }
+
+    /**
+     * Computes the subject, takes its decision from the cache or from the rules, and remembers it for the event's
+     * key (when it has one). {@code epoch} is the first-sight epoch read before the subject was computed.
+     */
+    private List<VerdictEvent> judgeSubject(WardenEvent event, State st, String key, int epoch) {
         Subject subject = subjects.of(event, st.registry());
         if (subject == null) {
             return List.of();
         }
         boolean cacheable = !config.cacheTtl().isZero() && !subject.firstSight();
+        Cached decision = null;
         if (cacheable) {
             Cached c = st.cache().get(subject);
-            if (c != null && c.expiresNanos() - System.nanoTime() > 0) {
-                return stamp(event, subject, st.rules().hash, c.verdicts());
+            if (c != null && c.fresh(System.nanoTime())) {
+                decision = c;
             }
         }
-        RuleSet.Firing firing = st.rules().fire(event, subject, config.maxFiringsPerEvent(),
-                (rule, t) -> count(ruleFailures, rule, t, "rule threw"));
-        if (firing.limitHit()) {
-            count(limitHits, String.valueOf(firing.lastRule()), null,
-                    "rule firing limit " + config.maxFiringsPerEvent() + " reached (looping rule?), last rule");
-        }
-        List<Verdict> verdicts = new ArrayList<>(firing.verdicts());
-        verdicts.sort(ORDER);
-        if (cacheable && !firing.limitHit()) {
-            Map<Subject, Cached> cache = st.cache();
-            if (cache.size() >= CACHE_MAX) {
-                cache.clear();
+        if (decision == null) {
+            RuleSet.Firing firing = st.rules().fire(event, subject, config.maxFiringsPerEvent(),
+                    (rule, t) -> count(ruleFailures, rule, t, "rule threw"));
+            if (firing.limitHit()) {
+                count(limitHits, String.valueOf(firing.lastRule()), null,
+                        "rule firing limit " + config.maxFiringsPerEvent() + " reached (looping rule?), last rule");
             }
-            cache.put(subject, new Cached(List.copyOf(verdicts), System.nanoTime() + config.cacheTtl().toNanos()));
+            List<Verdict> verdicts = new ArrayList<>(firing.verdicts());
+            verdicts.sort(ORDER);
+            if (!cacheable || firing.limitHit()) {
+                return stamp(event, subject.endpoint(), subject.eventType(), st.rules().hash, verdicts);
+            }
+            decision = new Cached(List.copyOf(verdicts), System.nanoTime() + config.cacheTtl().toNanos());
+            if (st.cache().size() >= CACHE_MAX) {
+                st.cache().clear();
+                st.known().clear();
+            }
+            st.cache().put(subject, decision);
         }
-        return stamp(event, subject, st.rules().hash, verdicts);
+        if (key != null) {
+            if (st.known().size() >= CACHE_MAX) {
+                st.known().clear();
+            }
+            st.known().put(key, new Known(subject, decision, epoch));
+        }
+        return stamp(event, subject.endpoint(), subject.eventType(), st.rules().hash, decision.verdicts());
     }
 
-    private static List<VerdictEvent> stamp(WardenEvent e, Subject s, String hash, List<Verdict> verdicts) {
+    private static List<VerdictEvent> stamp(WardenEvent e, String endpoint, String eventType, String hash,
+                                            List<Verdict> verdicts) {
         if (verdicts.isEmpty()) {
             return List.of();
         }
@@ -159,7 +205,7 @@ public final class PolicyImpl implements Policy {
         List<VerdictEvent> out = new ArrayList<>(verdicts.size());
         for (Verdict v : verdicts) {
             out.add(new VerdictEvent(e.tsMicros(), flow, v.action(), v.rule(), v.severity(), v.reason(), hash,
-                    s.endpoint(), s.eventType()));
+                    endpoint, eventType));
         }
         return out;
     }
@@ -197,6 +243,9 @@ public final class PolicyImpl implements Policy {
     @Override
     public List<RulesEvent> drainRulesEvents() {
         synchronized (rulesEvents) {
+            if (rulesEvents.isEmpty()) {
+                return List.of();
+            }
             List<RulesEvent> out = new ArrayList<>(rulesEvents);
             rulesEvents.clear();
             return out;
@@ -391,8 +440,7 @@ public final class PolicyImpl implements Policy {
         State next;
         do {
             old = state.get();
-            next = new State(rules == null ? old.rules() : rules, registry == null ? old.registry() : registry,
-                    newCache());
+            next = new State(rules == null ? old.rules() : rules, registry == null ? old.registry() : registry);
         } while (!state.compareAndSet(old, next));
     }
 

@@ -13,11 +13,15 @@ import org.kie.api.runtime.rule.FactHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
-/** A compiled, immutable rule set with a small pool of reusable sessions. */
+/**
+ * A compiled, immutable rule set with a small pool of reusable sessions. The empty set (in force until a set
+ * loads) has no KieBase: it fires nothing, so the rule engine is not started for it.
+ */
 final class RuleSet {
     private static final int POOL_MAX = 16;
 
@@ -33,6 +37,11 @@ final class RuleSet {
         this.hash = hash;
         this.rules = rules;
         this.loadedAt = loadedAt;
+    }
+
+    /** The set of no rules, with the hash of no files. */
+    static RuleSet empty() {
+        return new RuleSet(null, Hashes.ofFiles(new TreeMap<>()), 0, Instant.now());
     }
 
     /** The verdicts of one firing and what went wrong. */
@@ -60,6 +69,9 @@ final class RuleSet {
      * consequence that throws is reported to {@code onRuleFailure} and counts as a firing; the others go on.
      */
     Firing fire(WardenEvent event, Subject subject, int maxFirings, BiConsumer<String, Throwable> onRuleFailure) {
+        if (kieBase == null) {
+            return new Firing(List.of(), false, null);
+        }
         // Drools looks components up with ServiceLoader on the context class loader (and caches the answer):
         // inside the framework that must be the bundle's loader, whichever thread calls
         Thread t = Thread.currentThread();

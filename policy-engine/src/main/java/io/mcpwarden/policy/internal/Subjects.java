@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Computes the {@link Subject} of an event in Java (registry match, look-alike, first sight, name tokens). */
 final class Subjects {
@@ -21,6 +22,8 @@ final class Subjects {
     static final int NAME_FACTS_MAX = 100_000;
 
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /** Counts the times {@link #seen} was emptied: an endpoint seen before may be a first sight again after. */
+    private final AtomicInteger seenEpoch = new AtomicInteger();
     /** Name-derived facts (look-alike, mcp token) per host, for the registry they were computed against. */
     private final Map<String, NameFacts> names = new ConcurrentHashMap<>();
     private volatile RegistryImpl namesRegistry;
@@ -42,6 +45,49 @@ final class Subjects {
             names.put(host, f);
         }
         return f;
+    }
+
+    /** True for the events that have a subject: MCP, DNS queries, TLS and HTTP. */
+    static boolean judged(WardenEvent event) {
+        return event instanceof DnsEvent d ? "query".equals(d.type())
+                : event instanceof TlsEvent || event instanceof HttpEvent || event instanceof McpEvent;
+    }
+
+    /**
+     * The fields of a DNS query, TLS or HTTP event that determine its subject once the registry and the first-sight
+     * memory are given: events with equal keys get equal subjects. The key is one string (the client address and
+     * the name, length-prefixed so that no two field combinations give the same string), cheap to build and to
+     * compare. Null for MCP events (whose subject depends on many fields; they are rare) and for events that are
+     * not judged.
+     */
+    static String key(WardenEvent event) {
+        FlowRef f = event.flow();
+        if (f == null || f.srcIp() == null) {
+            return null;
+        }
+        String client = f.srcIp();
+        if (event instanceof DnsEvent d) {
+            return "query".equals(d.type()) && d.rrname() != null
+                    ? "d" + client.length() + ':' + client + d.rrname() : null;
+        }
+        if (event instanceof TlsEvent t) {
+            String host = t.sni() != null && !t.sni().isEmpty() ? t.sni() : f.destIp();
+            return host == null ? null : "t" + f.destPort() + ':' + client.length() + ':' + client + host;
+        }
+        if (event instanceof HttpEvent h) {
+            String host = h.hostname();
+            return host == null ? null : "h" + h.httpPort() + ':' + client.length() + ':' + client + host.length()
+                    + ':' + host + (h.url() == null ? "" : h.url());
+        }
+        return null;
+    }
+
+    /**
+     * Changes whenever the first-sight memory is emptied. A subject computed under one epoch keeps
+     * {@code firstSight == false} for as long as the epoch stays the same.
+     */
+    int firstSightEpoch() {
+        return seenEpoch.get();
     }
 
     /** The subject, or null for events that are not judged (flow, verdict, rules, DNS answers). */
@@ -117,6 +163,7 @@ final class Subjects {
             return false;
         }
         if (seen.size() >= FIRST_SIGHT_MAX) {
+            seenEpoch.incrementAndGet();
             seen.clear();
         }
         return seen.add(key);

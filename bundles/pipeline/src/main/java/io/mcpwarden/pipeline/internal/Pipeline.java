@@ -56,7 +56,7 @@ public final class Pipeline {
         long start = System.nanoTime();
         Dissection d = new Dissection(sink, options, dnsNames);
         List<Dissection> shards = List.of(d);
-        String readError = read(source, control, start, shards, pkt -> d.process(pkt), sink::flush);
+        String readError = read(source, control, start, shards, pkt -> d.process(pkt), sink::tick);
         d.finish(lastNanos);
         sink.flush();
         InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, 0, 0);
@@ -377,7 +377,7 @@ public final class Pipeline {
      */
     private static final class EventWriter {
         private static final List<WardenEvent> END = List.of();
-        /** Asks the writer thread to flush the sink (a quiet live link); never blocks the reader. */
+        /** Asks the writer thread to {@link EventSink#tick()} the sink (once a second); never blocks the reader. */
         private static final List<WardenEvent> FLUSH = java.util.Collections.unmodifiableList(new ArrayList<>());
 
         final EventSink sink;
@@ -413,7 +413,7 @@ public final class Pipeline {
                 }
                 if (l == FLUSH) {
                     try {
-                        sink.flush();
+                        sink.tick();
                     } catch (RuntimeException e) {
                         errors++;
                     }
