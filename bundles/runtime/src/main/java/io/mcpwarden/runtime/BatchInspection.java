@@ -52,7 +52,8 @@ final class BatchInspection {
         this.options = options;
     }
 
-    BatchInspection(CliEnv env, int jobs, io.mcpwarden.policy.Policy policy, io.mcpwarden.pipeline.InspectOptions options,
+    BatchInspection(CliEnv env, int jobs, CompletableFuture<io.mcpwarden.policy.Policy> policy,
+                    io.mcpwarden.pipeline.InspectOptions options,
                     KeyLogOptions keyLogs) {
         this(env, jobs, policy, options);
         this.keyLogs = keyLogs;

@@ -178,6 +178,11 @@ class InspectCommandTest {
             public io.mcpwarden.policy.RegistryCheck checkRegistry(Path registryFile) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public io.mcpwarden.policy.Registry readRegistry(Path registryFile) {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 

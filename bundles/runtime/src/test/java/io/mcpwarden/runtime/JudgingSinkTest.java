@@ -58,6 +58,11 @@ class JudgingSinkTest {
         }
 
         @Override
+        public io.mcpwarden.policy.ReloadReport reload() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -111,6 +116,19 @@ class JudgingSinkTest {
         ready.flush();
         waiting.flush();
         assertEquals(early.got, late.got);
+    }
+
+    @Test
+    void theTickOfEachSecondNeverWaitsForThePolicyAndLosesNothing() {
+        CompletableFuture<Policy> opening = new CompletableFuture<>();
+        Collect out = new Collect();
+        JudgingSink sink = new JudgingSink(out, opening);
+        sink.accept(dns("a.test"));
+        sink.tick(); // returns at once: the policy is still opening
+        assertTrue(out.got.isEmpty(), out.got.toString());
+        opening.complete(new StubPolicy());
+        sink.tick(); // now ready: the waiting events go out without another event arriving
+        assertEquals(List.of("rules:loaded", "dns:a.test", "verdict:a.test"), out.got);
     }
 
     @Test
