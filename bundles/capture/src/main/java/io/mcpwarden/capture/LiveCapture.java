@@ -27,8 +27,9 @@ public final class LiveCapture implements PacketSource {
     private final String iface;
     private final int linkType;
     private volatile boolean stopped;
-    private Runnable tick;          // reading thread only
-    private long lastTick = System.nanoTime();
+    private volatile Runnable tick;
+    private volatile long lastTick = System.nanoTime();
+    private Thread ticker;
     private volatile CaptureStatus status = CaptureStatus.OK;
     private volatile long delivered;
     private volatile PcapStat lastStats;
@@ -128,9 +129,37 @@ public final class LiveCapture implements PacketSource {
         return linkType;
     }
 
+    /**
+     * {@inheritDoc} On a quiet interface libpcap may not return from a read at all (TPACKET_V3 retires no empty
+     * block), so a daemon thread wakes the reader with pcap_breakloop when a second has passed without a tick.
+     */
     @Override
-    public void onTick(Runnable tick) {
+    public synchronized void onTick(Runnable tick) {
         this.tick = tick;
+        if (tick == null || ticker != null || stopped) {
+            return;
+        }
+        Thread t = new Thread(this::wakeWhenQuiet, "warden-capture-tick-" + iface);
+        t.setDaemon(true);
+        ticker = t;
+        t.start();
+    }
+
+    private void wakeWhenQuiet() {
+        while (!stopped) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!stopped && System.nanoTime() - lastTick >= 1_000_000_000L) {
+                try {
+                    handle.breakLoop(); // next() sees EOF, ticks, reads on
+                } catch (NotOpenException | RuntimeException e) {
+                    return;
+                }
+            }
+        }
     }
 
     /** Runs the tick when a second has passed since the last one (after a packet or a read timeout). */
@@ -155,7 +184,8 @@ public final class LiveCapture implements PacketSource {
                 if (stopped) {
                     return false;
                 }
-                continue; // pcap_breakloop without stop(): keep reading
+                tick();
+                continue; // pcap_breakloop without stop() (the quiet-link ticker): keep reading
             } catch (NotOpenException e) {
                 return false;
             } catch (PcapNativeException e) {
@@ -233,6 +263,18 @@ public final class LiveCapture implements PacketSource {
     @Override
     public void close() {
         stop();
+        Thread t;
+        synchronized (this) {
+            t = ticker;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2_000); // before the handle goes: the ticker must not break a closed handle
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (handle.isOpen()) {
             counters();
             handle.close();
