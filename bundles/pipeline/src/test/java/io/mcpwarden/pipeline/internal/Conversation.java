@@ -1,8 +1,5 @@
 package io.mcpwarden.pipeline.internal;
 
-import io.mcpwarden.capture.CaptureStatus;
-import io.mcpwarden.capture.PacketRecord;
-import io.mcpwarden.capture.PacketSource;
 import io.mcpwarden.events.EventSink;
 import io.mcpwarden.model.WardenEvent;
 import io.mcpwarden.pipeline.InspectOptions;
@@ -146,44 +143,7 @@ final class Conversation {
     List<WardenEvent> run() {
         List<WardenEvent> out = new ArrayList<>();
         EventSink sink = out::add;
-        new Pipeline(sink, InspectOptions.DEFAULTS).run(new PacketSource() {
-            int i;
-
-            @Override
-            public boolean next(PacketRecord r) {
-                if (i >= frames.size()) {
-                    return false;
-                }
-                r.data = frames.get(i);
-                r.offset = 0;
-                r.caplen = r.data.length;
-                r.origLen = r.data.length;
-                r.linkType = 1;
-                r.tsNanos = times.get(i);
-                r.fileOffset = -1;
-                i++;
-                return true;
-            }
-
-            @Override
-            public CaptureStatus status() {
-                return CaptureStatus.OK;
-            }
-
-            @Override
-            public long position() {
-                return -1;
-            }
-
-            @Override
-            public long size() {
-                return -1;
-            }
-
-            @Override
-            public void close() {
-            }
-        }, RunControl.NONE);
+        new Pipeline(sink, InspectOptions.DEFAULTS).run(MemorySource.ofFrames(frames, times), RunControl.NONE);
         return out;
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpwarden.capture.CaptureFiles;
-import io.mcpwarden.capture.CaptureStatus;
 import io.mcpwarden.capture.PacketRecord;
 import io.mcpwarden.capture.PacketSource;
 import io.mcpwarden.model.HttpEvent;
@@ -286,44 +285,7 @@ class DecryptionTest {
     static Corpus.Run inspect(Path pcap, KeyLog keys, UnaryOperator<List<PacketRecord>> edit) throws IOException {
         List<PacketRecord> packets = edit.apply(read(pcap));
         List<WardenEvent> events = new ArrayList<>();
-        InspectionSummary s = new Pipeline(events::add, InspectOptions.DEFAULTS.withKeyLog(keys)).run(new PacketSource() {
-            int i;
-
-            @Override
-            public boolean next(PacketRecord into) {
-                if (i >= packets.size()) {
-                    return false;
-                }
-                PacketRecord r = packets.get(i++);
-                into.data = r.data;
-                into.offset = r.offset;
-                into.caplen = r.caplen;
-                into.origLen = r.origLen;
-                into.linkType = r.linkType;
-                into.tsNanos = r.tsNanos;
-                into.fileOffset = r.fileOffset;
-                return true;
-            }
-
-            @Override
-            public CaptureStatus status() {
-                return CaptureStatus.OK;
-            }
-
-            @Override
-            public long position() {
-                return -1;
-            }
-
-            @Override
-            public long size() {
-                return -1;
-            }
-
-            @Override
-            public void close() {
-            }
-        }, RunControl.NONE);
+        InspectionSummary s = new Pipeline(events::add, InspectOptions.DEFAULTS.withKeyLog(keys)).run(new MemorySource(packets), RunControl.NONE);
         return new Corpus.Run(s, events);
     }
 }

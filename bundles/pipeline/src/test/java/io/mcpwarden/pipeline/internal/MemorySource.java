@@ -1,0 +1,69 @@
+package io.mcpwarden.pipeline.internal;
+
+import io.mcpwarden.capture.CaptureStatus;
+import io.mcpwarden.capture.PacketRecord;
+import io.mcpwarden.capture.PacketSource;
+
+import java.util.List;
+
+/** Frames held in memory, handed out in order, as a capture file would (tests). */
+final class MemorySource implements PacketSource {
+    private final List<PacketRecord> packets;
+    private int i;
+
+    MemorySource(List<PacketRecord> packets) {
+        this.packets = packets;
+    }
+
+    /** Ethernet frames with their capture times (ns). */
+    static MemorySource ofFrames(List<byte[]> frames, List<Long> times) {
+        List<PacketRecord> l = new java.util.ArrayList<>(frames.size());
+        for (int k = 0; k < frames.size(); k++) {
+            PacketRecord r = new PacketRecord();
+            r.data = frames.get(k);
+            r.offset = 0;
+            r.caplen = r.data.length;
+            r.origLen = r.data.length;
+            r.linkType = 1;
+            r.tsNanos = times.get(k);
+            r.fileOffset = -1;
+            l.add(r);
+        }
+        return new MemorySource(l);
+    }
+
+    @Override
+    public boolean next(PacketRecord into) {
+        if (i >= packets.size()) {
+            return false;
+        }
+        PacketRecord r = packets.get(i++);
+        into.data = r.data;
+        into.offset = r.offset;
+        into.caplen = r.caplen;
+        into.origLen = r.origLen;
+        into.linkType = r.linkType;
+        into.tsNanos = r.tsNanos;
+        into.fileOffset = r.fileOffset;
+        return true;
+    }
+
+    @Override
+    public CaptureStatus status() {
+        return CaptureStatus.OK;
+    }
+
+    @Override
+    public long position() {
+        return -1;
+    }
+
+    @Override
+    public long size() {
+        return -1;
+    }
+
+    @Override
+    public void close() {
+    }
+}
