@@ -156,6 +156,42 @@ public final class DestinationWorker {
         lastError = why;
     }
 
+    /**
+     * Connecting a stream destination, shared by the spooled and the memory-only sender: the TLS factory made
+     * once, exponential backoff between failed attempts (reset by a successful one), reconnects counted.
+     */
+    private final class Link {
+        private SSLSocketFactory tls;
+        private long backoff = options.backoffInitial().toNanos();
+        private boolean everConnected;
+
+        /** A new connection, or null after reporting the failure and waiting out the backoff. */
+        StreamConnection connect() {
+            try {
+                if (dest.transport() == Transport.TLS && tls == null) {
+                    tls = StreamConnection.tlsFactory(dest);
+                }
+                StreamConnection c = StreamConnection.open(dest, tls, (int) options.connectTimeout().toMillis());
+                if (everConnected) {
+                    reconnects.incrementAndGet();
+                }
+                everConnected = true;
+                backoff = options.backoffInitial().toNanos();
+                return c;
+            } catch (Exception x) {
+                error(StreamConnection.describe(x, dest));
+                backOff();
+                return null;
+            }
+        }
+
+        /** Waits (bounded by the close deadline) and doubles the next wait, up to the maximum. */
+        void backOff() {
+            sleepUntil(Math.min(System.nanoTime() + backoff, deadlineNanos));
+            backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
+        }
+    }
+
     // ------------------------------------------------------------------ spooled tcp/tls
 
     private void spoolWriterLoop() {
@@ -239,9 +275,7 @@ public final class DestinationWorker {
 
     private void spoolSenderLoop() {
         StreamConnection conn = null;
-        SSLSocketFactory tls = null;
-        long backoff = options.backoffInitial().toNanos();
-        boolean everConnected = false;
+        Link link = new Link();
         ArrayDeque<Object[]> window = new ArrayDeque<>(); // {Long nanos, Spool.Pos}
         List<byte[]> batch = new ArrayList<>(4096);
         long lastCommit = 0;
@@ -259,20 +293,8 @@ public final class DestinationWorker {
                     LockSupport.parkNanos(5_000_000);
                     continue;
                 }
-                try {
-                    if (dest.transport() == Transport.TLS && tls == null) {
-                        tls = StreamConnection.tlsFactory(dest);
-                    }
-                    conn = StreamConnection.open(dest, tls, (int) options.connectTimeout().toMillis());
-                    if (everConnected) {
-                        reconnects.incrementAndGet();
-                    }
-                    everConnected = true;
-                    backoff = options.backoffInitial().toNanos();
-                } catch (Exception x) {
-                    error(StreamConnection.describe(x, dest));
-                    sleepUntil(Math.min(System.nanoTime() + backoff, deadlineNanos));
-                    backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
+                conn = link.connect();
+                if (conn == null) {
                     continue;
                 }
             }
@@ -319,8 +341,7 @@ public final class DestinationWorker {
                 conn = null;
                 window.clear();
                 spool.rewind();
-                sleepUntil(Math.min(System.nanoTime() + backoff, deadlineNanos));
-                backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
+                link.backOff();
             }
         }
         if (conn != null) {
@@ -353,9 +374,7 @@ public final class DestinationWorker {
 
     private void memoryStreamLoop() {
         StreamConnection conn = null;
-        SSLSocketFactory tls = null;
-        long backoff = options.backoffInitial().toNanos();
-        boolean everConnected = false;
+        Link link = new Link();
         byte[] pending = null;
         while (true) {
             if (closing && System.nanoTime() - deadlineNanos >= 0) {
@@ -380,20 +399,8 @@ public final class DestinationWorker {
                 }
             }
             if (conn == null) {
-                try {
-                    if (dest.transport() == Transport.TLS && tls == null) {
-                        tls = StreamConnection.tlsFactory(dest);
-                    }
-                    conn = StreamConnection.open(dest, tls, (int) options.connectTimeout().toMillis());
-                    if (everConnected) {
-                        reconnects.incrementAndGet();
-                    }
-                    everConnected = true;
-                    backoff = options.backoffInitial().toNanos();
-                } catch (Exception x) {
-                    error(StreamConnection.describe(x, dest));
-                    sleepUntil(Math.min(System.nanoTime() + backoff, deadlineNanos));
-                    backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
+                conn = link.connect();
+                if (conn == null) {
                     continue;
                 }
             }
