@@ -88,6 +88,8 @@ public final class PolicyImpl implements Policy {
     private final AtomicReference<State> state = new AtomicReference<>();
     private final Subjects subjects = new Subjects();
     private final ArrayDeque<RulesEvent> rulesEvents = new ArrayDeque<>();
+    /** Whether rulesEvents holds any: read after every judged event, so the common case takes no lock. */
+    private volatile boolean rulesEventsPending;
     private final Map<String, AtomicLong> ruleFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> limitHits = new ConcurrentHashMap<>();
     private volatile List<RuleError> lastErrors = List.of();
@@ -242,10 +244,11 @@ public final class PolicyImpl implements Policy {
 
     @Override
     public List<RulesEvent> drainRulesEvents() {
+        if (!rulesEventsPending) {
+            return List.of();
+        }
         synchronized (rulesEvents) {
-            if (rulesEvents.isEmpty()) {
-                return List.of();
-            }
+            rulesEventsPending = false;
             List<RulesEvent> out = new ArrayList<>(rulesEvents);
             rulesEvents.clear();
             return out;
@@ -277,6 +280,7 @@ public final class PolicyImpl implements Policy {
                 rulesEvents.removeFirst();
             }
             rulesEvents.addLast(e);
+            rulesEventsPending = true;
         }
     }
 
