@@ -30,7 +30,8 @@ final class PolicyOptions {
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Pipeline threads; flows are sharded by address pair over N threads behind one "
-                    + "reading thread (useful from 2 cores up).")
+                    + "reading thread (useful from 3 cores up). With 1, packets are dissected on the reading "
+                    + "thread and events (rules, EVE, syslog) are handled on a second thread.")
     int threads;
 
     /**

@@ -196,9 +196,14 @@ final class Subjects {
         if (RegistryImpl.isAddress(host)) {
             return false;
         }
-        for (String part : host.split("[.\\-_]")) {
-            if (part.startsWith("mcp") || part.endsWith("mcp")) {
-                return true;
+        int start = 0;
+        for (int i = 0, n = host.length(); i <= n; i++) {
+            char c = i < n ? host.charAt(i) : '.';
+            if (c == '.' || c == '-' || c == '_') {
+                if (host.startsWith("mcp", start) || i - start >= 3 && host.startsWith("mcp", i - 3)) {
+                    return true;
+                }
+                start = i + 1;
             }
         }
         return false;

@@ -31,10 +31,13 @@ public final class Pipeline {
     static final int BATCH = 256;
     /** Batches in flight per shard. */
     static final int BATCHES_PER_SHARD = 16;
+    /** Events a single-threaded run collects before handing them to the events thread. */
+    static final int EVENTS_PER_HANDOFF = 256;
 
     /** The run's sink; only ever called from one thread at a time. */
     private final EventSink sink;
     private final InspectOptions options;
+    private final int eventsPerHandOff;
     private final PacketDecoder decoder = new PacketDecoder();
     private final DnsNames dnsNames = new DnsNames();
     private long packets;
@@ -43,8 +46,14 @@ public final class Pipeline {
     private long lastNanos;
 
     public Pipeline(EventSink sink, InspectOptions options) {
+        this(sink, options, EVENTS_PER_HANDOFF);
+    }
+
+    /** As above, handing events over in lists of {@code eventsPerHandOff} in single-threaded runs (tests). */
+    Pipeline(EventSink sink, InspectOptions options, int eventsPerHandOff) {
         this.sink = sink;
         this.options = options;
+        this.eventsPerHandOff = eventsPerHandOff;
     }
 
     /** Reads the source to its end (or until stopped), then ends every flow and flushes the sink. */
@@ -54,12 +63,28 @@ public final class Pipeline {
 
     private InspectionSummary runSingle(PacketSource source, RunControl control) {
         long start = System.nanoTime();
-        Dissection d = new Dissection(sink, options, dnsNames);
+        // dissection on this thread; the sink (rules, EVE, SIEM) on the events thread, so the two overlap
+        EventWriter writer = new EventWriter(sink, 1);
+        writer.thread.start();
+        ShardEvents events = new ShardEvents(writer);
+        Dissection d = new Dissection(events, options, dnsNames);
         List<Dissection> shards = List.of(d);
-        String readError = read(source, control, start, shards, pkt -> d.process(pkt), sink::tick);
-        d.finish(lastNanos);
+        String readError;
+        try {
+            readError = read(source, control, start, shards, pkt -> {
+                d.process(pkt);
+                events.handOffFrom(eventsPerHandOff);
+            }, () -> {
+                events.handOff();
+                writer.requestFlush();
+            });
+            d.finish(lastNanos);
+        } finally {
+            events.handOff();
+            writer.end();
+        }
         sink.flush();
-        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, 0, 0);
+        InspectionSummary s = summary(source, System.nanoTime() - start, readError, shards, 0, writer.errors);
         control.progress(s);
         return s;
     }
@@ -358,6 +383,13 @@ public final class Pipeline {
         @Override
         public void accept(WardenEvent event) {
             events.add(event);
+        }
+
+        /** Hands the events over once there are at least {@code n}. */
+        void handOffFrom(int n) {
+            if (events.size() >= n) {
+                handOff();
+            }
         }
 
         /** Passes the events collected so far on to the writer (waits while it is far behind). */
