@@ -29,6 +29,8 @@ import java.time.Duration;
  * the steady-state cost of judging at the same JIT warmth; the ratio of each pair is printed. With
  * {@code -DkeepPolicy=true} the judged rounds share one policy, whose verdict caches are warm after the first (a
  * long-running appliance that sees the same names again); verdicts are cached for an hour in both modes.
+ * {@code -Dthreads=N} runs the pipeline with N threads (default 1: dissection on the main thread, events on
+ * the events thread).
  */
 public final class InspectFile {
     public static void main(String[] args) throws Exception {
@@ -58,6 +60,9 @@ public final class InspectFile {
                     policy.close();
                 }
             }
+        }
+        if (kept != null) {
+            kept.close();
         }
     }
 

@@ -45,7 +45,7 @@ final class Samples {
 
     static final byte[] HTTP_EXCHANGE_RESPONSE = ("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
             + "mcp-session-id: 0f4c8a9e-1b2c-4d5e-8f90-123456789abc\r\ntransfer-encoding: chunked\r\n\r\n"
-            + "9d\r\nevent: message\ndata: {\"result\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":"
+            + "a1\r\nevent: message\ndata: {\"result\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":"
             + "{\"tools\":{}},\"serverInfo\":{\"name\":\"bench\",\"version\":\"1\"}},\"jsonrpc\":\"2.0\",\"id\":0}\n\n\r\n0\r\n\r\n")
             .getBytes(StandardCharsets.UTF_8);
 

@@ -12,7 +12,7 @@ import java.util.List;
  * @param bytesToClient  IP bytes from the responder
  * @param state          {@code new}, {@code established} or {@code closed}
  * @param reason         {@code fin}, {@code rst}, {@code timeout}, {@code evicted} or {@code shutdown}
- * @param appProto       the application protocol recognised (dns, tls, http, mcp) or null
+ * @param appProto       the application protocol recognised (dns, tls, http, http2 for cleartext HTTP/2, mcp) or null
  * @param gaps           stream gaps (bytes missing from the capture) seen in either direction
  * @param mcpMethods     MCP methods counted on this flow, in order of first sight
  */

@@ -10,8 +10,9 @@ import io.mcpwarden.tls.decrypt.KeyLog;
  * @param streamBufferCap   out-of-order bytes buffered per TCP direction before a gap is declared
  * @param tcpIdleSeconds    idle timeout for TCP flows
  * @param udpIdleSeconds    idle timeout for UDP flows
- * @param threads           pipeline threads: 1 runs everything on the caller's thread; more shards flows by
- *                          the pair of addresses over that many threads behind one reading thread
+ * @param threads           pipeline threads: 1 dissects on the caller's thread and passes events to the sink on
+ *                          one events thread; more shards flows by the pair of addresses over that many threads
+ *                          behind one reading thread (the sink still on one events thread)
  * @param keyLog            TLS secrets for decryption (an NSS key log); null to decrypt nothing unless the
  *                          capture itself carries secrets (pcapng Decryption Secrets Blocks)
  */

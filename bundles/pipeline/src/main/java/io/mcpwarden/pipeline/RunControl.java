@@ -5,11 +5,14 @@ public interface RunControl {
     RunControl NONE = new RunControl() {
     };
 
-    /** Called about every few hundred milliseconds of work with the running totals. */
+    /**
+     * Called about every 250 ms of work with packets, bytes and source position so far (flows and events are
+     * counted at the end), and once at the end with the whole summary.
+     */
     default void progress(InspectionSummary soFar) {
     }
 
-    /** Polled between packets; true ends the run (flows are still flushed). */
+    /** Polled every 1,024 packets; true ends the run (flows are still flushed). */
     default boolean stopRequested() {
         return false;
     }

@@ -57,7 +57,8 @@ import java.util.TreeMap;
 
 /**
  * Flows, reassembly, DNS / TLS / HTTP dissection and MCP recognition for the packets of one shard.
- * Single-threaded: one instance per pipeline thread. Emits events into a shared, thread-safe sink.
+ * Single-threaded: one instance per pipeline thread. Emits events into a sink of its own thread (a list handed
+ * to the events thread).
  */
 final class Dissection implements FlowListener {
     private final EventSink sink;
@@ -312,15 +313,29 @@ final class Dissection implements FlowListener {
     private void onTcp(Flow flow, Direction dir, byte[] buf, int off, int len) {
         TcpState st = state(flow);
         if (st.mode == TcpState.Mode.UNKNOWN) {
+            if (dir == Direction.TO_CLIENT) {
+                // the server spoke before the client said enough to decide: decide on the server's bytes alone;
+                // client bytes held so far go to the client's side first
+                classify(flow, st, dir, buf, off, len);
+                if (st.mode == TcpState.Mode.OTHER || st.mode == TcpState.Mode.UNKNOWN) {
+                    return;
+                }
+                if (st.sniffLen > 0) {
+                    byte[] held = java.util.Arrays.copyOf(st.sniff, st.sniffLen);
+                    st.sniff = null;
+                    st.sniffLen = 0;
+                    dispatch(flow, st, Direction.TO_SERVER, held, 0, held.length);
+                }
+                dispatch(flow, st, dir, buf, off, len);
+                return;
+            }
             if (st.sniffLen + len < TcpState.SNIFF_BYTES && st.sniffLen + len < 64 && !endsHead(buf, off, len)) {
                 if (st.sniff == null) {
                     st.sniff = new byte[TcpState.SNIFF_BYTES];
                 }
                 System.arraycopy(buf, off, st.sniff, st.sniffLen, len);
                 st.sniffLen += len;
-                if (dir == Direction.TO_SERVER) {
-                    return;
-                }
+                return;
             }
             byte[] b = buf;
             int o = off;

@@ -107,7 +107,12 @@ public final class Pipeline {
         String readError = read(source, control, start, shards, pkt -> {
             int h = addrHash(pkt.srcAddr, pkt.addrLen) ^ addrHash(pkt.dstAddr, pkt.addrLen);
             workers.get(Math.floorMod(h ^ (h >>> 16), n)).add(pkt);
-        }, writer::requestFlush);
+        }, () -> {
+            for (Shard w : workers) {
+                w.handOffPartial(); // a quiet link's last packets are dissected now, not when a batch fills
+            }
+            writer.requestFlush();
+        });
         long failures = 0;
         for (Shard w : workers) {
             w.end(lastNanos);
@@ -273,6 +278,14 @@ public final class Pipeline {
             }
             copy(p, filling.pkts[filling.size++]);
             if (filling.size == BATCH) {
+                put(full, filling);
+                filling = null;
+            }
+        }
+
+        /** Queues the batch being filled, if it holds any packet (on the reading thread). */
+        void handOffPartial() {
+            if (filling != null && filling.size > 0) {
                 put(full, filling);
                 filling = null;
             }
@@ -446,7 +459,7 @@ public final class Pipeline {
                 if (l == FLUSH) {
                     try {
                         sink.tick();
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
                         errors++;
                     }
                     continue;
@@ -454,7 +467,7 @@ public final class Pipeline {
                 for (int i = 0, n = l.size(); i < n; i++) {
                     try {
                         sink.accept(l.get(i));
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) { // counted; this thread must live or the run hangs
                         errors++;
                     }
                 }

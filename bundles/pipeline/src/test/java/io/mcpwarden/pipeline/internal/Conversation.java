@@ -140,6 +140,11 @@ final class Conversation {
         times.add(now);
     }
 
+    /** The frames so far as a packet source. */
+    MemorySource source() {
+        return MemorySource.ofFrames(frames, times);
+    }
+
     List<WardenEvent> run() {
         List<WardenEvent> out = new ArrayList<>();
         EventSink sink = out::add;
