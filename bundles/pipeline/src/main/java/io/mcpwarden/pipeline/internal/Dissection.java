@@ -134,6 +134,9 @@ final class Dissection implements FlowListener {
         counters.putAll(anomalies);
         counters.put("mcp.sessions", mcp.sessions());
         counters.put("mcp.encrypted_suspects", mcp.encryptedSuspects());
+        if (mcp.pendingDropped() > 0) {
+            counters.put("mcp.pending_dropped", mcp.pendingDropped());
+        }
         return counters;
     }
 

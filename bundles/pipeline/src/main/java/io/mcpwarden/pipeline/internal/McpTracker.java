@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 final class McpTracker {
     /** Most handshakes waiting for a reply and legacy streams remembered at once. */
     static final int MAX_PENDING = 4096;
+    /** Known MCP servers and session ids remembered (least recently used forgotten first). */
+    static final int MAX_REMEMBERED = 65_536;
     static final int MAX_STREAMS = 4096;
     static final int MAX_SUSPECTS = 65536;
     static final int MAX_METHODS = 64;
@@ -99,12 +101,30 @@ final class McpTracker {
         }
     };
     /** Servers (ip:port) that carried a recognised plaintext MCP session. */
-    private final Set<String> knownServers = new HashSet<>();
+    private final Set<String> knownServers = bounded(MAX_REMEMBERED);
     private final Set<String> suspects = new HashSet<>();
-    private final Set<String> sessionIds = new HashSet<>();
+    /** Session ids of recognised sessions: a request carrying one is MCP evidence. */
+    private final Set<String> sessionIds = bounded(MAX_REMEMBERED);
     private int pending;
+    /** Handshakes not followed because {@link #MAX_PENDING} were already pending. */
+    private long pendingDropped;
     private long sessions;
     private long encryptedSuspects;
+
+    /** A set that forgets its least recently used element beyond {@code max}. */
+    private static Set<String> bounded(int max) {
+        return java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+                return size() > max;
+            }
+        });
+    }
+
+    /** Handshakes not followed because too many were pending. */
+    long pendingDropped() {
+        return pendingDropped;
+    }
 
     McpTracker(Consumer<WardenEvent> emit) {
         this.emit = emit;
@@ -181,6 +201,7 @@ final class McpTracker {
 
     private void start(HttpExchange x, Handshake h) {
         if (pending >= MAX_PENDING) {
+            pendingDropped++;
             return;
         }
         h.methods.add(h.kind);

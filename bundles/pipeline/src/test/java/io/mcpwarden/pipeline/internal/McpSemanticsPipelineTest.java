@@ -161,4 +161,18 @@ class McpSemanticsPipelineTest {
         assertEquals(List.of(), mcp(events));
         assertEquals(3, events.stream().filter(HttpEvent.class::isInstance).count());
     }
+
+    @Test
+    void handshakesBeyondThePendingCapAreCountedNotFollowed() {
+        Conversation c = new Conversation(false);
+        int n = McpTracker.MAX_PENDING + 5;
+        for (int i = 0; i < n; i++) { // requests whose replies never come, on connections still open
+            c.tcp(10 + i % 200, 20000 + i / 200, 250, 8080).send(Conversation.post("/mcp", "a.test:8080", INIT));
+        }
+        List<WardenEvent> events = new java.util.ArrayList<>();
+        io.mcpwarden.pipeline.InspectionSummary s = new Pipeline(events::add,
+                io.mcpwarden.pipeline.InspectOptions.DEFAULTS).run(c.source(), io.mcpwarden.pipeline.RunControl.NONE);
+        assertEquals(5L, s.counters().get("mcp.pending_dropped"), s.counters().toString());
+        assertEquals(McpTracker.MAX_PENDING, mcp(events).size(), "the followed ones are reported at the end");
+    }
 }
