@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -36,14 +37,19 @@ import java.util.stream.Stream;
  * each printed; finally the median per configuration and the spool overhead
  * {@code 1 - median(with spool) / median(without)}. Each run also prints the CPU time the exporter's own
  * threads ({@code siem-*}) spent per event: unlike events/s it does not depend on what else the machine runs,
- * and its overhead {@code 1 - median(cpu without) / median(cpu with)} is what the spool costs on one core.
+ * and its overhead {@code 1 - median(cpu without) / median(cpu with)} is what the spool costs on one core. The
+ * medians line also splits it by thread ({@code siem-spool} formats and spools, {@code siem-send} sends,
+ * {@code siem-spool-io} fsyncs, {@code siem-watch} watches the connection).
  */
 public final class SiemBenchmark {
     private static final List<String> ALL = List.of("tcp", "tcp+spool", "tls", "tls+spool");
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** One run: events/s, and CPU nanoseconds of the exporter's threads per event. */
-    private record Result(double rate, double cpuPerEvent) {
+    /**
+     * One run: events/s, and CPU nanoseconds of the exporter's threads per event, in all and by thread (the name
+     * without the destination, e.g. {@code siem-spool}, {@code siem-send}, {@code siem-spool-io}).
+     */
+    private record Result(double rate, double cpuPerEvent, Map<String, Double> byThread) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,6 +78,7 @@ public final class SiemBenchmark {
         }
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> threads = new LinkedHashMap<>();
         try {
             for (int round = 0; round <= runs; round++) { // round 0 warms up
                 for (String c : configs) {
@@ -85,6 +92,10 @@ public final class SiemBenchmark {
                     if (round > 0) {
                         rates.computeIfAbsent(c, k -> new ArrayList<>()).add(r.rate());
                         cpu.computeIfAbsent(c, k -> new ArrayList<>()).add(r.cpuPerEvent());
+                        for (Map.Entry<String, Double> e : r.byThread().entrySet()) {
+                            threads.computeIfAbsent(c, k -> new TreeMap<>())
+                                    .computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                        }
                     }
                 }
             }
@@ -93,8 +104,12 @@ public final class SiemBenchmark {
         }
         System.out.printf("medians of %d runs:%n", runs);
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
-            System.out.printf("  %-9s %,9.0f events/s  cpu %.2f µs/event%n", e.getKey(), median(e.getValue()),
+            System.out.printf("  %-9s %,9.0f events/s  cpu %.2f µs/event", e.getKey(), median(e.getValue()),
                     median(cpu.get(e.getKey())) / 1000);
+            for (Map.Entry<String, List<Double>> t : threads.getOrDefault(e.getKey(), Map.of()).entrySet()) {
+                System.out.printf("  %s %.2f", t.getKey(), median(t.getValue()) / 1000);
+            }
+            System.out.println();
         }
         for (String mode : new String[] {"tcp", "tls"}) {
             if (rates.containsKey(mode) && rates.containsKey(mode + "+spool")) {
@@ -127,14 +142,19 @@ public final class SiemBenchmark {
         }
     }
 
-    /** CPU nanoseconds used so far by the live threads named {@code siem-*} (the exporter's), by thread id. */
-    private static Map<Long, Long> exporterCpu() {
-        Map<Long, Long> m = new LinkedHashMap<>();
+    /** A live thread of the exporter: its name without the destination name, and the CPU nanoseconds it used. */
+    private record ThreadCpu(String group, long nanos) {
+    }
+
+    /** CPU used so far by the live threads named {@code siem-*} (the exporter's), by thread id. */
+    private static Map<Long, ThreadCpu> exporterCpu() {
+        Map<Long, ThreadCpu> m = new LinkedHashMap<>();
         for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             if (t != null && t.getThreadName().startsWith("siem-")) {
                 long c = THREADS.getThreadCpuTime(t.getThreadId());
                 if (c >= 0) {
-                    m.put(t.getThreadId(), c);
+                    String n = t.getThreadName();
+                    m.put(t.getThreadId(), new ThreadCpu(n.substring(0, n.lastIndexOf('-')), c));
                 }
             }
         }
@@ -167,7 +187,7 @@ public final class SiemBenchmark {
                     .withTimeouts(Duration.ofMillis(200), Duration.ofSeconds(5))
                     .withSpool(spool ? spoolDir : null, 1L << 30);
             SiemExporter x = SiemExporter.start(List.of(d), o);
-            Map<Long, Long> cpu0 = exporterCpu();
+            Map<Long, ThreadCpu> cpu0 = exporterCpu();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 x.accept(events[i & 1023]);
@@ -178,8 +198,12 @@ public final class SiemBenchmark {
             }
             long done = System.nanoTime();
             long cpuNanos = 0;
-            for (Map.Entry<Long, Long> e : exporterCpu().entrySet()) {
-                cpuNanos += e.getValue() - cpu0.getOrDefault(e.getKey(), 0L);
+            Map<String, Double> byThread = new TreeMap<>();
+            for (Map.Entry<Long, ThreadCpu> e : exporterCpu().entrySet()) {
+                ThreadCpu before = cpu0.get(e.getKey());
+                long used = e.getValue().nanos() - (before != null ? before.nanos() : 0);
+                cpuNanos += used;
+                byThread.merge(e.getValue().group(), (double) used / n, Double::sum);
             }
             DeliveryReport rep = x.close(Duration.ofSeconds(30));
             double secs = (done - t0) / 1e9;
@@ -188,7 +212,7 @@ public final class SiemBenchmark {
                                 + "  cpu %.2f µs/event%n", mode, spool, n, n / secs, bytes.get() / secs / 1e6,
                         n / ((accepted - t0) / 1e9), rep.destinations().get(0).dropped(), cpuNanos / 1e3 / n);
             }
-            return new Result(n / secs, (double) cpuNanos / n);
+            return new Result(n / secs, (double) cpuNanos / n, byThread);
         }
     }
 }

@@ -9,13 +9,16 @@ import java.util.List;
  * in it is also in the file, and whatever is not (or no longer) here is read from the file.
  *
  * <p>Holds consecutive seqs, each with the place where its record starts in the file; bounded by payload
- * bytes (the oldest are forgotten first). Not thread-safe: the spool calls it under its lock.
+ * bytes (the oldest are forgotten first). The lengths are kept beside the payloads so that forgetting the oldest
+ * record does not read an array written megabytes ago (a cache miss per record appended). Not thread-safe: the
+ * spool calls it under its lock.
  */
 final class Tail {
     private final long maxBytes;
     private byte[][] payloads = new byte[1024][];
     private long[] segments = new long[1024];
     private long[] offsets = new long[1024];
+    private int[] lengths = new int[1024];
     private int head;
     private int size;
     private long firstSeq;
@@ -40,6 +43,7 @@ final class Tail {
         payloads[i] = payload;
         segments[i] = segment;
         offsets[i] = offset;
+        lengths[i] = payload.length;
         size++;
         bytes += payload.length;
         while (bytes > maxBytes && size > 1) {
@@ -71,10 +75,9 @@ final class Tail {
             if (segments[i] != seg) {
                 break; // the next segment begins: the reader moves there first
             }
-            byte[] p = payloads[i];
-            out.add(p);
-            taken += p.length;
-            end = offsets[i] + Spool.HEADER + p.length;
+            out.add(payloads[i]);
+            taken += lengths[i];
+            end = offsets[i] + Spool.HEADER + lengths[i];
             seq++;
             k++;
         }
@@ -95,7 +98,7 @@ final class Tail {
     }
 
     private void removeOldest() {
-        bytes -= payloads[head].length;
+        bytes -= lengths[head];
         payloads[head] = null;
         head = (head + 1) & (payloads.length - 1);
         size--;
@@ -107,15 +110,18 @@ final class Tail {
         byte[][] p = new byte[n * 2][];
         long[] s = new long[n * 2];
         long[] o = new long[n * 2];
+        int[] l = new int[n * 2];
         for (int k = 0; k < size; k++) {
             int i = (head + k) & (n - 1);
             p[k] = payloads[i];
             s[k] = segments[i];
             o[k] = offsets[i];
+            l[k] = lengths[i];
         }
         payloads = p;
         segments = s;
         offsets = o;
+        lengths = l;
         head = 0;
     }
 }
