@@ -3,8 +3,9 @@
 # the example registry, and with --no-rules as the reference, in alternating rounds of the same build.
 #
 #   bench/rules-overhead.sh PCAP [ROUNDS]          (ROUNDS pairs, default 5)
-#   COPIES=3 bench/rules-overhead.sh PCAP          (the capture COPIES times in one process, via --pcap-dir:
-#                                                   a longer run, as an appliance that keeps seeing the same names)
+#   COPIES=3 bench/rules-overhead.sh PCAP          (the capture COPIES times in one process, one after the other
+#                                                   via --pcap-dir --jobs 1 (JOBS): a longer run, as an appliance
+#                                                   that has started and keeps seeing the same names)
 #
 # Prints per round: wall seconds, user+sys CPU seconds and the pipeline's own time from the summary line; then the
 # medians and the ratios rules/no-rules (wall, CPU). Env: WARDEN_JAVA_OPTS is passed through; THREADS (--threads).
@@ -21,7 +22,7 @@ trap 'rm -rf "$OUT"' EXIT
 if [ "$COPIES" -gt 1 ]; then
   mkdir -p "$OUT/in"
   for i in $(seq "$COPIES"); do ln -s "$(readlink -f "$PCAP")" "$OUT/in/copy$i.pcap"; done
-  SRC=(--pcap-dir "$OUT/in" --events-dir "$OUT/ev" --no-keylog)
+  SRC=(--pcap-dir "$OUT/in" --events-dir "$OUT/ev" --jobs "${JOBS:-1}" --no-keylog)
 else
   SRC=(--pcap "$PCAP" --events "$OUT/events.jsonl" --no-keylog)
 fi
