@@ -7,12 +7,17 @@ import io.mcpwarden.capture.PacketSource;
 import java.util.List;
 
 /** Frames held in memory, handed out in order, as a capture file would (tests). */
-final class MemorySource implements PacketSource {
+class MemorySource implements PacketSource {
     private final List<PacketRecord> packets;
     private int i;
 
     MemorySource(List<PacketRecord> packets) {
         this.packets = packets;
+    }
+
+    /** The same packets, from the start (for sources that add behaviour). */
+    MemorySource(MemorySource other) {
+        this(other.packets);
     }
 
     /** Ethernet frames with their capture times (ns). */
