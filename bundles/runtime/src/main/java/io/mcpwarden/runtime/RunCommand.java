@@ -42,7 +42,9 @@ import java.util.concurrent.Callable;
             "  sudo warden run --interface any --bpf 'tcp port 443 or udp port 53'",
             "  sudo warden run --interface eth0 --config /etc/mcp-warden/warden.conf",
             "  sudo warden run --interface lo --keylog /tmp/sslkeys.log   (decrypt TLS; the",
-            "                   key log is read once at start, --no-keylog has no effect here)",
+            "                   key log is followed while clients append to it: a new",
+            "                   connection waits for its secrets until the client is past",
+            "                   its Finished; --no-keylog has no effect here)",
             "",
             "Files:",
             "  OUT.jsonl     events, one JSON object per line (UTF-8); standard output",
@@ -187,6 +189,13 @@ final class RunCommand implements Callable<Integer> {
         systemd.send("READY=1\nSTATUS=capturing on " + iface);
         progress.startTimer(systemd);
         Runnable unregisterReload = env.onReload(() -> reload(env, policy, siem, systemd));
+        // clients keep appending to a key log while capture goes on: follow it, so that new connections decrypt
+        io.mcpwarden.tls.decrypt.KeyLogFollower follower = keys.keys() == null || keyLogs.file == null ? null
+                : new io.mcpwarden.tls.decrypt.KeyLogFollower(keyLogs.file, keys.keys());
+        if (follower != null) {
+            follower.run();
+            keys.keys().follow(follower);
+        }
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
@@ -198,6 +207,9 @@ final class RunCommand implements Callable<Integer> {
             unregister.run();
             sink.close();
             console.clear();
+            if (follower != null) {
+                follower.close();
+            }
         }
         systemd.send("STOPPING=1\nSTATUS=stopped");
         progress.stop(s);
@@ -206,6 +218,12 @@ final class RunCommand implements Callable<Integer> {
         }
         Map<String, Long> counters = cap.counters();
         InspectCommand.closeQuietly(cap);
+        if (follower != null) {
+            keys = new KeyLogOptions.Choice(keys.keys(), "key log " + keyLogs.file.getFileName() + " (followed, "
+                    + follower.secrets() + (follower.secrets() == 1 ? " secret" : " secrets")
+                    + (follower.malformed() > 0 ? ", " + follower.malformed() + " malformed lines skipped" : "")
+                    + ")", null, null);
+        }
         env.err().println(Summaries.line("run", iface, s) + ", dropped kernel=" + counters.getOrDefault("dropped_kernel", 0L)
                 + " interface=" + counters.getOrDefault("dropped_interface", 0L) + KeyLogOptions.summary(keys, s));
         if (sink.failure() != null) {

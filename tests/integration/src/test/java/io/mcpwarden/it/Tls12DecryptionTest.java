@@ -95,18 +95,18 @@ class Tls12DecryptionTest {
         }
     }
 
-    private static Process start(Path dir, String log, String... cmd) throws IOException {
+    static Process start(Path dir, String log, String... cmd) throws IOException {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static boolean canConnect(int port) {
+    static boolean canConnect(int port) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             return true;
         } catch (IOException e) {
@@ -118,7 +118,7 @@ class Tls12DecryptionTest {
         boolean ok() throws Exception;
     }
 
-    private static void waitFor(Check c, String what) throws Exception {
+    static void waitFor(Check c, String what) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < end) {
             if (c.ok()) {

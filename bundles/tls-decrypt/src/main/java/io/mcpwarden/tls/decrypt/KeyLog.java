@@ -16,6 +16,8 @@ public final class KeyLog {
 
     private final Map<Key, TlsSecrets> byRandom = new ConcurrentHashMap<>();
     private volatile long dropped;
+    /** Reads secrets added to the log's file since (a key log being written while capture goes on); or null. */
+    private volatile Runnable refresher;
 
     /** An empty key log. */
     public KeyLog() {
@@ -45,6 +47,34 @@ public final class KeyLog {
     /** @return the secrets logged for this client random, or null */
     public TlsSecrets lookup(byte[] clientRandom) {
         return clientRandom == null ? null : byRandom.get(new Key(clientRandom));
+    }
+
+    /**
+     * Makes this a live log: secrets may still be added while connections are decrypted (a key log file that
+     * clients append to during a live capture). {@link #lookupFresh} runs {@code refresher} (thread-safe, cheap
+     * when nothing was added) before giving up on a client random; a decryptor waits a little for missing keys.
+     */
+    public void follow(Runnable refresher) {
+        this.refresher = refresher;
+    }
+
+    /** @return true when secrets may still arrive (see {@link #follow}) */
+    public boolean live() {
+        return refresher != null;
+    }
+
+    /**
+     * The secrets for this client random as {@link #lookup}, reading what was added to a live log first when
+     * {@code complete} says the ones held are not enough.
+     */
+    public TlsSecrets lookupFresh(byte[] clientRandom, java.util.function.Predicate<TlsSecrets> complete) {
+        TlsSecrets s = lookup(clientRandom);
+        Runnable r = refresher;
+        if (r != null && (s == null || !complete.test(s))) {
+            r.run();
+            s = lookup(clientRandom);
+        }
+        return s;
     }
 
     /** @return number of connections (client randoms) with at least one secret */

@@ -23,6 +23,14 @@ public final class TlsDecryptor {
     public static final int MAX_RECORD = (1 << 14) + 2048;
     /** Bytes of protected records held per direction while the keys are not known yet. */
     public static final int MAX_WAITING = 256 * 1024;
+    /**
+     * With a live key log, how many protected client records may pass after the ServerHello before missing keys
+     * count as none: a client writes its secrets before it sends its Finished, so by the second protected record
+     * they are in the log if the client logs at all.
+     */
+    static final int LIVE_WAIT_CLIENT_RECORDS = 2;
+    /** With a live key log, bytes held per direction while waiting for the secrets to be written. */
+    static final int LIVE_WAIT_BYTES = 32 * 1024;
 
     static final int CT_CHANGE_CIPHER_SPEC = 20;
     static final int CT_ALERT = 21;
@@ -57,6 +65,9 @@ public final class TlsDecryptor {
     private TlsSecrets secrets;
     private boolean handshakeReported;
     private long recordsDecrypted;
+    /** A live key log did not hold the secrets at the ServerHello yet: records are held while they may come. */
+    private boolean awaitingKeys;
+    private int clientRecordsWhileAwaiting;
 
     public TlsDecryptor(KeyLog keys, PlaintextListener listener) {
         this.keys = keys;
@@ -94,6 +105,16 @@ public final class TlsDecryptor {
         }
     }
 
+    /** Looks for the secrets again (a live key log); gives up once the client is past its Finished. */
+    private void retryKeys(boolean giveUp) {
+        try {
+            keysFor(giveUp);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            awaitingKeys = false;
+            connectionFailed(DecryptAnomaly.BAD_RECORD);
+        }
+    }
+
     /** Bytes of one direction were lost: that direction cannot be followed any more. */
     public void gap(boolean fromClient) {
         Direction d = fromClient ? client : server;
@@ -104,6 +125,18 @@ public final class TlsDecryptor {
 
     /** The connection ended: a partial record left in a direction is reported as truncated. */
     public void end() {
+        if (awaitingKeys) {
+            retryKeys(true);
+        }
+        for (Direction d : new Direction[] {client, server}) {
+            if (d.awaitingTraffic && !d.failed && status == Status.DECRYPTING) {
+                try {
+                    d.resumeTraffic(true);
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    d.fail(DecryptAnomaly.BAD_RECORD);
+                }
+            }
+        }
         for (Direction d : new Direction[] {client, server}) {
             if (active() && !d.failed && d.have > 0 && status == Status.DECRYPTING) {
                 d.fail(DecryptAnomaly.TRUNCATED_RECORD);
@@ -118,24 +151,40 @@ public final class TlsDecryptor {
         listener.onFailure(true, anomaly);
     }
 
-    /** Both hellos are known: find the secrets and set up the ciphers. */
-    private void keysFor() throws GeneralSecurityException {
+    /** Whether the secrets held are enough for the connection's version. */
+    private boolean complete(TlsSecrets s) {
+        return serverHello.version() == 0x0304
+                ? s.serverHandshakeSecret() != null || s.serverTrafficSecret0() != null
+                : s.masterSecret() != null;
+    }
+
+    /**
+     * Both hellos are known: find the secrets and set up the ciphers. With a live key log whose secrets are not
+     * there yet, returns false and the records are held (unless {@code last}: then no keys is reported).
+     */
+    private boolean keysFor(boolean last) throws GeneralSecurityException {
         Hello.Server sh = serverHello;
-        secrets = keys == null ? null : keys.lookup(clientRandom);
+        secrets = keys == null ? null : keys.lookupFresh(clientRandom, this::complete);
         suite = CipherSuite.of(sh.cipherSuite());
         if (sh.version() != 0x0304 && sh.version() != 0x0303) {
+            awaitingKeys = false;
             connectionFailed(DecryptAnomaly.UNSUPPORTED_VERSION);
-            return;
+            return true;
         }
         boolean tls13 = sh.version() == 0x0304;
-        if (secrets == null || (tls13 ? secrets.serverHandshakeSecret() == null && secrets.serverTrafficSecret0() == null
-                : secrets.masterSecret() == null)) {
+        if (secrets == null || !complete(secrets)) {
+            if (keys != null && keys.live() && !last) {
+                awaitingKeys = true;
+                return false;
+            }
+            awaitingKeys = false;
             connectionFailed(DecryptAnomaly.NO_KEYS);
-            return;
+            return true;
         }
+        awaitingKeys = false;
         if (suite == null || suite.tls13 != tls13) {
             connectionFailed(DecryptAnomaly.UNSUPPORTED_CIPHER_SUITE);
-            return;
+            return true;
         }
         status = Status.DECRYPTING;
         if (tls13) {
@@ -158,6 +207,7 @@ public final class TlsDecryptor {
         }
         client.drain();
         server.drain();
+        return true;
     }
 
     private void reportHandshake(String alpn) {
@@ -185,6 +235,8 @@ public final class TlsDecryptor {
         byte[] secret;
         RecordCipher cipher;
         boolean applicationKeys;
+        /** A live key log did not hold this direction's application secret at its Finished yet. */
+        boolean awaitingTraffic;
         boolean switchAfterRecord;
         boolean updateAfterRecord;
         boolean failed;
@@ -249,12 +301,40 @@ public final class TlsDecryptor {
             }
             if (status == Status.HANDSHAKE || (tls13 ? cipher == null && !applicationKeys : tls12 == null)) {
                 hold(type, version, body, len);
+                if (awaitingKeys && !failed) {
+                    boolean giveUp = fromClient && ++clientRecordsWhileAwaiting > LIVE_WAIT_CLIENT_RECORDS
+                            || waitingBytes > LIVE_WAIT_BYTES;
+                    retryKeys(giveUp);
+                } else if (awaitingTraffic && !failed && status == Status.DECRYPTING) {
+                    resumeTraffic(waitingBytes > LIVE_WAIT_BYTES);
+                }
                 return;
             }
             if (status != Status.DECRYPTING) {
                 return;
             }
             open(type, version, body, len, tls13);
+        }
+
+        /** This direction's application secret 0, as the log holds it now (a live log: read what was added). */
+        private byte[] trafficSecret0() {
+            if (keys.live()) {
+                secrets = keys.lookupFresh(clientRandom,
+                        x -> (fromClient ? x.clientTrafficSecret0() : x.serverTrafficSecret0()) != null);
+            }
+            return fromClient ? secrets.clientTrafficSecret0() : secrets.serverTrafficSecret0();
+        }
+
+        /** Waiting for the application secret: takes it when it is there, else gives up when {@code giveUp}. */
+        void resumeTraffic(boolean giveUp) throws GeneralSecurityException {
+            byte[] s = trafficSecret0();
+            if (s == null && !giveUp) {
+                return;
+            }
+            awaitingTraffic = false;
+            next(s); // null: no keys
+            applicationKeys = true;
+            drain();
         }
 
         private void hold(int type, int version, byte[] body, int len) {
@@ -272,7 +352,7 @@ public final class TlsDecryptor {
         }
 
         void drain() throws GeneralSecurityException {
-            while (!waiting.isEmpty() && !failed && status == Status.DECRYPTING) {
+            while (!waiting.isEmpty() && !failed && status == Status.DECRYPTING && !awaitingTraffic) {
                 byte[] r = waiting.poll();
                 waitingBytes -= r.length;
                 int len = r.length - 3;
@@ -317,7 +397,13 @@ public final class TlsDecryptor {
             }
             if (tls13 && switchAfterRecord) {
                 switchAfterRecord = false;
-                byte[] s = fromClient ? secrets.clientTrafficSecret0() : secrets.serverTrafficSecret0();
+                byte[] s = trafficSecret0();
+                if (s == null && keys.live()) { // a live log gets it after the handshake secrets: wait for it
+                    awaitingTraffic = true;
+                    cipher = null;
+                    handshake.reset();
+                    return;
+                }
                 next(s);
                 applicationKeys = true;
             } else if (tls13 && updateAfterRecord) {
@@ -349,7 +435,7 @@ public final class TlsDecryptor {
                         if (clientRandom == null) {
                             connectionFailed(DecryptAnomaly.NO_KEYS);
                         } else {
-                            keysFor();
+                            keysFor(false);
                         }
                     }
                 } else if (type == HT_ENCRYPTED_EXTENSIONS && !fromClient && status == Status.DECRYPTING) {
