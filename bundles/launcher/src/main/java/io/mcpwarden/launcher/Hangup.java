@@ -22,14 +22,23 @@ final class Hangup {
     private Hangup() {
     }
 
-    /** Installs the handler; returns a line saying why it could not be, or null. */
-    static String install(Supplier<BundleContext> context) {
+    /**
+     * Installs the handler; returns a line saying why it could not be, or null. {@code reloadingCommand}: the
+     * command reloads on SIGHUP once it runs, so one that arrives before it registered (while it starts) is
+     * ignored with a line saying so, rather than stopping it.
+     */
+    static String install(Supplier<BundleContext> context, boolean reloadingCommand) {
         Signal hup = new Signal("HUP");
         SignalHandler[] previous = new SignalHandler[1];
         try {
             previous[0] = Signal.handle(hup, sig -> {
                 if (!reload(context.get())) {
-                    stop(previous[0], sig);
+                    if (reloadingCommand) {
+                        System.err.println("warden: SIGHUP while starting: ignored (the rules, registry and "
+                                + "configuration are being read now)");
+                    } else {
+                        stop(previous[0], sig);
+                    }
                 }
             });
         } catch (IllegalArgumentException e) {

@@ -110,7 +110,8 @@ public final class Launcher {
         framework = new Felix(frameworkProperties());
         framework.init();
         Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "warden-shutdown"));
-        String hup = Hangup.install(() -> framework.getBundleContext());
+        // `run` reloads on SIGHUP; while it starts (and reads everything afresh anyway) a SIGHUP must not stop it
+        String hup = Hangup.install(() -> framework.getBundleContext(), !args.isEmpty() && args.get(0).equals("run"));
         if (hup != null) {
             System.err.println("warning: " + hup);
         }

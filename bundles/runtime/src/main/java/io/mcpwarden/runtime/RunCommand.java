@@ -186,9 +186,9 @@ final class RunCommand implements Callable<Integer> {
         if (systemd.problem() != null) {
             env.err().println("run: warning: " + systemd.problem());
         }
+        Runnable unregisterReload = env.onReload(() -> reload(env, policy, siem, systemd)); // before READY=1
         systemd.send("READY=1\nSTATUS=capturing on " + iface);
         progress.startTimer(systemd);
-        Runnable unregisterReload = env.onReload(() -> reload(env, policy, siem, systemd));
         // clients keep appending to a key log while capture goes on: follow it, so that new connections decrypt
         io.mcpwarden.tls.decrypt.KeyLogFollower follower = keys.keys() == null || keyLogs.file == null ? null
                 : new io.mcpwarden.tls.decrypt.KeyLogFollower(keyLogs.file, keys.keys());
