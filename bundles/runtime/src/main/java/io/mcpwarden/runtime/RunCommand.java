@@ -60,7 +60,8 @@ import java.util.concurrent.Callable;
             "                   configuration file are read at once (no waiting for the",
             "                   watchers), capture goes on; one 'run: reload' line on",
             "                   stderr says what changed or what was rejected and why",
-            "                   (systemctl reload mcp-warden sends it)"})
+            "                   (systemctl reload mcp-warden sends it); while run is",
+            "                   still starting it is ignored with a line saying so"})
 final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     HelpOption help;
