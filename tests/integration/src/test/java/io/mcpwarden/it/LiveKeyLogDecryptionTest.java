@@ -2,6 +2,8 @@ package io.mcpwarden.it;
 
 import static io.mcpwarden.it.Tls12DecryptionTest.canConnect;
 import static io.mcpwarden.it.Tls12DecryptionTest.freePort;
+import static io.mcpwarden.it.Tls12DecryptionTest.sClient;
+import static io.mcpwarden.it.Tls12DecryptionTest.selfSigned;
 import static io.mcpwarden.it.Tls12DecryptionTest.start;
 import static io.mcpwarden.it.Tls12DecryptionTest.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,10 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +37,7 @@ class LiveKeyLogDecryptionTest {
         Path events = dir.resolve("events.jsonl");
         Files.deleteIfExists(events);
         Files.writeString(keylog, ""); // the clients write into it later
-        Harness.Run gen = Harness.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost"),
-                Duration.ofSeconds(60), dir.resolve("openssl-req.log"));
-        assertTrue(gen.ok(), gen::describe);
+        selfSigned(dir, cert, key);
         int port = freePort();
         Path runLog = dir.resolve("run.log");
         Process warden = start(dir, "run.log", Harness.warden().toString(), "run", "--interface", "lo", "--bpf",
@@ -56,17 +53,8 @@ class LiveKeyLogDecryptionTest {
             for (int i = 1; i <= 3; i++) {
                 String url = "/live-" + i;
                 String request = "GET " + url + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: live-keylog-test\r\n\r\n";
-                Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3",
-                        "-servername", "localhost", "-keylogfile", keylog.toString(), "-quiet", "-ign_eof")
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("s_client-" + i + ".log").toFile())
-                        .start();
-                client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-                client.getOutputStream().flush();
-                Thread.sleep(700);
-                client.getOutputStream().close();
-                if (!client.waitFor(10, TimeUnit.SECONDS)) {
-                    client.destroyForcibly();
-                }
+                sClient(dir, "s_client-" + i + ".log", request, "-connect", "127.0.0.1:" + port, "-tls1_3",
+                        "-servername", "localhost", "-keylogfile", keylog.toString());
                 sent.add(url);
             }
             Thread.sleep(1500); // the capture's last packets reach the pipeline

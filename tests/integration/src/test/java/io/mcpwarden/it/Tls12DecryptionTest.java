@@ -37,10 +37,7 @@ class Tls12DecryptionTest {
         Path pcap = dir.resolve("tls12.pcap");
         Files.deleteIfExists(keylog);
         Files.deleteIfExists(pcap);
-        Harness.Run gen = Harness.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost"),
-                Duration.ofSeconds(60), dir.resolve("openssl-req.log"));
-        assertTrue(gen.ok(), gen::describe);
+        selfSigned(dir, cert, key);
         int port = freePort();
         Process server = start(dir, "s_server.log", "openssl", "s_server", "-accept", "127.0.0.1:" + port,
                 "-cert", cert.toString(), "-key", key.toString(), "-www", "-quiet");
@@ -51,18 +48,8 @@ class Tls12DecryptionTest {
             waitFor(() -> canConnect(port), "s_server to accept");
             for (String suite : SUITES) {
                 String request = "GET /tls12-" + suite + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: tls12-test\r\n\r\n";
-                Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2",
-                        "-cipher", suite, "-servername", "localhost", "-keylogfile", keylog.toString(), "-quiet",
-                        "-ign_eof")
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("s_client-" + suite + ".log").toFile())
-                        .start();
-                client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-                client.getOutputStream().flush();
-                Thread.sleep(700);
-                client.getOutputStream().close();
-                if (!client.waitFor(10, TimeUnit.SECONDS)) {
-                    client.destroyForcibly();
-                }
+                sClient(dir, "s_client-" + suite + ".log", request, "-connect", "127.0.0.1:" + port, "-tls1_2",
+                        "-cipher", suite, "-servername", "localhost", "-keylogfile", keylog.toString());
             }
             Thread.sleep(500);
         } finally {
@@ -92,6 +79,30 @@ class Tls12DecryptionTest {
         for (JsonNode t : Harness.ofType(events, "tls")) {
             assertEquals("TLS 1.2", Harness.text(t, "tls.version"));
             assertTrue(t.path("decrypted").asBoolean(false), t::toString);
+        }
+    }
+
+    /** A self-signed certificate for localhost and its key (openssl req). */
+    static void selfSigned(Path dir, Path cert, Path key) {
+        Harness.Run gen = Harness.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost"),
+                Duration.ofSeconds(60), dir.resolve("openssl-req.log"));
+        assertTrue(gen.ok(), gen::describe);
+    }
+
+    /** One {@code openssl s_client} connection that sends {@code request}, waits a little and closes. */
+    static void sClient(Path dir, String log, String request, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-quiet", "-ign_eof"));
+        Process client = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile()).start();
+        client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        client.getOutputStream().flush();
+        Thread.sleep(700);
+        client.getOutputStream().close();
+        if (!client.waitFor(10, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
         }
     }
 

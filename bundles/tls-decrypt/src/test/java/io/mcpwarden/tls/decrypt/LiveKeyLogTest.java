@@ -27,6 +27,24 @@ class LiveKeyLogTest {
         return label + " " + h.formatHex(RANDOM) + " " + h.formatHex(secret) + "\n";
     }
 
+    /** A key log followed from {@code file}, and a decryptor that has seen both hellos. */
+    private record Live(KeyLogFollower follower, Recorder recorder, TlsDecryptor decryptor) implements AutoCloseable {
+        static Live start(Path file) {
+            KeyLog keys = new KeyLog();
+            KeyLogFollower f = new KeyLogFollower(file, keys);
+            keys.follow(f);
+            Recorder r = new Recorder();
+            TlsDecryptor d = new TlsDecryptor(keys, r);
+            feedHellos(d);
+            return new Live(f, r, d);
+        }
+
+        @Override
+        public void close() {
+            follower.close();
+        }
+    }
+
     private static void append(Path f, String text) throws IOException {
         Files.writeString(f, text, StandardCharsets.ISO_8859_1, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
@@ -35,13 +53,9 @@ class LiveKeyLogTest {
     void secretsWrittenAfterTheServerHelloStillDecryptEverything(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("sslkeys.log");
         append(file, "# key log of a client that is running\n");
-        KeyLog keys = new KeyLog();
-        try (KeyLogFollower follower = new KeyLogFollower(file, keys)) {
-            keys.follow(follower);
-            Recorder r = new Recorder();
-            TlsDecryptor d = new TlsDecryptor(keys, r);
-            d.feed(true, record(22, 0x0301, CLIENT_HELLO), 0, CLIENT_HELLO.length + 5);
-            d.feed(false, record(22, 0x0303, SERVER_HELLO), 0, SERVER_HELLO.length + 5);
+        try (Live live = Live.start(file)) {
+            TlsDecryptor d = live.decryptor();
+            Recorder r = live.recorder();
             assertEquals(TlsDecryptor.Status.HANDSHAKE, d.status(), "waiting for the secrets, not failed");
             d.feed(false, SERVER_HS_RECORD, 0, SERVER_HS_RECORD.length); // held
             // the client derives its handshake secrets from the ServerHello and logs them (half a line first)
@@ -61,7 +75,7 @@ class LiveKeyLogTest {
                 assertEquals(i, got[i]);
             }
             assertEquals(3, d.recordsDecrypted());
-            assertEquals(4, follower.secrets());
+            assertEquals(4, live.follower().secrets());
         }
     }
 
@@ -69,13 +83,9 @@ class LiveKeyLogTest {
     void handshakeSecretsFirstAndApplicationSecretsLater(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("sslkeys.log");
         append(file, line("CLIENT_HANDSHAKE_TRAFFIC_SECRET", C_HS) + line("SERVER_HANDSHAKE_TRAFFIC_SECRET", S_HS));
-        KeyLog keys = new KeyLog();
-        try (KeyLogFollower follower = new KeyLogFollower(file, keys)) {
-            keys.follow(follower);
-            Recorder r = new Recorder();
-            TlsDecryptor d = new TlsDecryptor(keys, r);
-            d.feed(true, record(22, 0x0301, CLIENT_HELLO), 0, CLIENT_HELLO.length + 5);
-            d.feed(false, record(22, 0x0303, SERVER_HELLO), 0, SERVER_HELLO.length + 5);
+        try (Live live = Live.start(file)) {
+            TlsDecryptor d = live.decryptor();
+            Recorder r = live.recorder();
             assertEquals(TlsDecryptor.Status.DECRYPTING, d.status());
             d.feed(false, SERVER_HS_RECORD, 0, SERVER_HS_RECORD.length);
             append(file, line("CLIENT_TRAFFIC_SECRET_0", C_AP) + line("SERVER_TRAFFIC_SECRET_0", S_AP));
@@ -90,16 +100,10 @@ class LiveKeyLogTest {
     void aClientThatNeverLogsGivesNoKeysOncePastItsFinished(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("sslkeys.log");
         append(file, "");
-        KeyLog keys = new KeyLog();
-        try (KeyLogFollower follower = new KeyLogFollower(file, keys)) {
-            keys.follow(follower);
-            Recorder r = new Recorder();
-            TlsDecryptor d = new TlsDecryptor(keys, r);
-            d.feed(true, record(22, 0x0301, CLIENT_HELLO), 0, CLIENT_HELLO.length + 5);
-            d.feed(false, record(22, 0x0303, SERVER_HELLO), 0, SERVER_HELLO.length + 5);
-            d.feed(false, SERVER_HS_RECORD, 0, SERVER_HS_RECORD.length);
-            d.feed(true, CLIENT_FINISHED_RECORD, 0, CLIENT_FINISHED_RECORD.length);
-            d.feed(true, CLIENT_APP_RECORD, 0, CLIENT_APP_RECORD.length);
+        try (Live live = Live.start(file)) {
+            TlsDecryptor d = live.decryptor();
+            Recorder r = live.recorder();
+            feedRest(d);
             assertEquals(TlsDecryptor.Status.HANDSHAKE, d.status(), "two client records: still waiting");
             d.feed(true, CLIENT_APP_RECORD, 0, CLIENT_APP_RECORD.length);
             assertEquals(TlsDecryptor.Status.NO_KEYS, d.status());
@@ -111,15 +115,10 @@ class LiveKeyLogTest {
     @Test
     void theEndOfTheConnectionEndsTheWait(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("sslkeys.log");
-        KeyLog keys = new KeyLog();
-        try (KeyLogFollower follower = new KeyLogFollower(file, keys)) { // the file does not exist yet
-            keys.follow(follower);
-            Recorder r = new Recorder();
-            TlsDecryptor d = new TlsDecryptor(keys, r);
-            d.feed(true, record(22, 0x0301, CLIENT_HELLO), 0, CLIENT_HELLO.length + 5);
-            d.feed(false, record(22, 0x0303, SERVER_HELLO), 0, SERVER_HELLO.length + 5);
+        try (Live live = Live.start(file)) { // the file does not exist yet
+            TlsDecryptor d = live.decryptor();
             assertEquals(TlsDecryptor.Status.HANDSHAKE, d.status());
-            assertEquals("not found", follower.lastError());
+            assertEquals("not found", live.follower().lastError());
             d.end();
             assertEquals(TlsDecryptor.Status.NO_KEYS, d.status());
         }
@@ -129,8 +128,7 @@ class LiveKeyLogTest {
     void aFileLogNotFollowedFailsAtTheServerHelloAsBefore() {
         Recorder r = new Recorder();
         TlsDecryptor d = new TlsDecryptor(new KeyLog(), r);
-        d.feed(true, record(22, 0x0301, CLIENT_HELLO), 0, CLIENT_HELLO.length + 5);
-        d.feed(false, record(22, 0x0303, SERVER_HELLO), 0, SERVER_HELLO.length + 5);
+        feedHellos(d);
         assertEquals(TlsDecryptor.Status.NO_KEYS, d.status());
     }
 

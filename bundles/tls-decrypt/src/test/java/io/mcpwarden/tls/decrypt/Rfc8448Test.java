@@ -132,11 +132,8 @@ class Rfc8448Test {
         keys.add("SERVER_TRAFFIC_SECRET_0", random, S_AP);
         Recorder r = new Recorder();
         TlsDecryptor d = new TlsDecryptor(keys, r);
-        d.feed(true, record(22, 0x0301, CLIENT_HELLO), 0, CLIENT_HELLO.length + 5);
-        d.feed(false, record(22, 0x0303, SERVER_HELLO), 0, SERVER_HELLO.length + 5);
-        d.feed(false, SERVER_HS_RECORD, 0, SERVER_HS_RECORD.length);
-        d.feed(true, CLIENT_FINISHED_RECORD, 0, CLIENT_FINISHED_RECORD.length);
-        d.feed(true, CLIENT_APP_RECORD, 0, CLIENT_APP_RECORD.length);
+        feedHellos(d);
+        feedRest(d);
         assertEquals(List.of("server " + DecryptAnomaly.AUTH_FAILED, "client " + DecryptAnomaly.AUTH_FAILED), r.failures);
         assertEquals(0, r.client.size());
         assertTrue(!d.active());
@@ -166,6 +163,19 @@ class Rfc8448Test {
         d.feed(false, SERVER_HS_RECORD, 0, 300);
         d.end();
         assertEquals(List.of("server " + DecryptAnomaly.TRUNCATED_RECORD), r.failures);
+    }
+
+    /** The ClientHello and the ServerHello, whole. */
+    static void feedHellos(TlsDecryptor d) {
+        d.feed(true, record(22, 0x0301, CLIENT_HELLO), 0, CLIENT_HELLO.length + 5);
+        d.feed(false, record(22, 0x0303, SERVER_HELLO), 0, SERVER_HELLO.length + 5);
+    }
+
+    /** Everything after the hellos: the server's encrypted handshake, the client's Finished and data. */
+    static void feedRest(TlsDecryptor d) {
+        d.feed(false, SERVER_HS_RECORD, 0, SERVER_HS_RECORD.length);
+        d.feed(true, CLIENT_FINISHED_RECORD, 0, CLIENT_FINISHED_RECORD.length);
+        d.feed(true, CLIENT_APP_RECORD, 0, CLIENT_APP_RECORD.length);
     }
 
     static void feedByteByByte(TlsDecryptor d, boolean fromClient, byte[] b) {
