@@ -15,6 +15,9 @@ import java.util.ArrayDeque;
  *
  * <p>Bounded: one record (at most {@link #MAX_RECORD} bytes) is buffered per direction, records waiting for
  * keys are capped at {@link #MAX_WAITING} bytes, handshake messages at {@link HandshakeReader#MAX_MESSAGE}.
+ * With a live key log ({@link KeyLog#follow}) secrets missing at the ServerHello (or an application secret
+ * missing at a Finished) are waited for while the client sends at most {@link #LIVE_WAIT_CLIENT_RECORDS}
+ * protected records and at most {@link #LIVE_WAIT_BYTES} are held per direction, or until {@link #end}.
  * A record that does not authenticate stops that direction ({@link DecryptAnomaly#AUTH_FAILED}). Never throws on
  * any input. Not thread-safe: one instance per connection.
  */
