@@ -143,8 +143,7 @@ class SystemdNotifyTest {
     private static void assumeNotifyPossible() {
         Assumptions.assumeTrue(Harness.isRootUser(), "live capture on lo needs root");
         Assumptions.assumeTrue(Harness.available("python3", "--version"), "python3 missing");
-        Assumptions.assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libsystemd.so.0"))
-                || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libsystemd.so.0")), "libsystemd0 missing");
+        Assumptions.assumeTrue(hasLibsystemd(), "libsystemd0 missing");
     }
 
     private static Process listen(Path sock, Path got) throws java.io.IOException {
@@ -185,5 +184,23 @@ class SystemdNotifyTest {
 
     private static long count(Path f, String what) throws java.io.IOException {
         return count(f, what::equals);
+    }
+
+    /** libsystemd.so.0 in a multiarch or plain library directory (any architecture). */
+    private static boolean hasLibsystemd() {
+        for (String dir : new String[] {"/lib", "/usr/lib", "/lib64", "/usr/lib64"}) {
+            if (Files.exists(Path.of(dir, "libsystemd.so.0"))) {
+                return true;
+            }
+            try (java.util.stream.Stream<Path> s = Files.list(Path.of(dir))) {
+                if (s.anyMatch(p -> p.getFileName().toString().endsWith("-linux-gnu")
+                        && Files.exists(p.resolve("libsystemd.so.0")))) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                // no such directory here
+            }
+        }
+        return false;
     }
 }
