@@ -83,16 +83,6 @@ public class PipelineBenchmark {
         }
 
         @Override
-        public long position() {
-            return -1;
-        }
-
-        @Override
-        public long size() {
-            return -1;
-        }
-
-        @Override
         public void close() {
         }
     }

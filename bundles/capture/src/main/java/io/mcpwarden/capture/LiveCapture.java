@@ -251,16 +251,6 @@ public final class LiveCapture implements PacketSource {
     }
 
     @Override
-    public long position() {
-        return -1;
-    }
-
-    @Override
-    public long size() {
-        return -1;
-    }
-
-    @Override
     public void close() {
         stop();
         Thread t;

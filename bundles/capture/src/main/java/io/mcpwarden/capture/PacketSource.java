@@ -17,11 +17,15 @@ public interface PacketSource extends AutoCloseable {
     /** How the source ended (or {@link CaptureStatus#OK} while it is still running). */
     CaptureStatus status();
 
-    /** Bytes consumed so far (for progress); -1 when unknown. */
-    long position();
+    /** Bytes consumed so far (for progress); -1 when unknown (the default: live and in-memory sources). */
+    default long position() {
+        return -1;
+    }
 
-    /** Total size in bytes (for progress); -1 when unknown (live). */
-    long size();
+    /** Total size in bytes (for progress); -1 when unknown (the default: live and in-memory sources). */
+    default long size() {
+        return -1;
+    }
 
     @Override
     void close() throws IOException;

@@ -59,16 +59,6 @@ class MemorySource implements PacketSource {
     }
 
     @Override
-    public long position() {
-        return -1;
-    }
-
-    @Override
-    public long size() {
-        return -1;
-    }
-
-    @Override
     public void close() {
     }
 }
