@@ -1,13 +1,13 @@
 package io.mcpwarden.pipeline.internal;
 
+import static io.mcpwarden.dissect.http2.Http2Frames.block;
+import static io.mcpwarden.dissect.http2.Http2Frames.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.mcpwarden.model.HttpEvent;
 import io.mcpwarden.model.McpEvent;
 import io.mcpwarden.model.WardenEvent;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -66,29 +66,5 @@ class Http2PipelineTest {
     private static String describe(HttpEvent h) {
         return h.method() + " " + h.url() + " " + h.hostname() + " " + h.httpPort() + " " + h.userAgent() + " "
                 + h.status();
-    }
-
-    private static byte[] block(DefaultHttp2HeadersEncoder enc, Http2Headers h) throws Exception {
-        ByteBuf out = Unpooled.buffer();
-        enc.encodeHeaders(1, h, out);
-        byte[] b = new byte[out.readableBytes()];
-        out.readBytes(b);
-        out.release();
-        return b;
-    }
-
-    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
-        byte[] f = new byte[9 + payload.length];
-        f[0] = (byte) (payload.length >> 16);
-        f[1] = (byte) (payload.length >> 8);
-        f[2] = (byte) payload.length;
-        f[3] = (byte) type;
-        f[4] = (byte) flags;
-        f[5] = (byte) (stream >> 24);
-        f[6] = (byte) (stream >> 16);
-        f[7] = (byte) (stream >> 8);
-        f[8] = (byte) stream;
-        System.arraycopy(payload, 0, f, 9, payload.length);
-        return f;
     }
 }
