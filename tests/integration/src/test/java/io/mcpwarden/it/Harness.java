@@ -120,6 +120,21 @@ final class Harness {
      * Runs a command with stdin closed, stdout+stderr to {@code log}. On timeout: SIGTERM to the
      * process (scripts clean up in their traps), 20 s grace, then SIGKILL to it and its descendants.
      */
+    /**
+     * What the oracle (tshark) counted more often than warden: {@code 'key' tshark xN, warden xM} per key, in the
+     * oracle's order.
+     */
+    static List<String> missing(Map<String, Integer> oracle, Map<String, Integer> found) {
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Integer> o : oracle.entrySet()) {
+            int have = found.getOrDefault(o.getKey(), 0);
+            if (have < o.getValue()) {
+                missing.add("'" + o.getKey() + "' tshark x" + o.getValue() + ", warden x" + have);
+            }
+        }
+        return missing;
+    }
+
     static Run run(List<String> command, Map<String, String> env, Path dir, Duration timeout, Path log) {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())

@@ -67,15 +67,8 @@ class TsharkAgreementTest {
         Map<String, Integer> found = new TreeMap<>();
         Harness.ofType(events, kind.eventType()).forEach(e -> kind.fromEvent().apply(e).forEach(k -> found.merge(k, 1, Integer::sum)));
 
-        List<String> missing = new ArrayList<>();
-        int total = 0;
-        for (Map.Entry<String, Integer> o : oracle.entrySet()) {
-            total += o.getValue();
-            int have = found.getOrDefault(o.getKey(), 0);
-            if (have < o.getValue()) {
-                missing.add("'" + o.getKey() + "' tshark x" + o.getValue() + ", warden x" + have);
-            }
-        }
+        List<String> missing = Harness.missing(oracle, found);
+        int total = oracle.values().stream().mapToInt(Integer::intValue).sum();
         System.out.printf("[tshark] %s %s: tshark %d, warden %d %s events, %d missing%n", pcap.getFileName(),
                 kind.name(), total, Harness.ofType(events, kind.eventType()).size(), kind.eventType(), missing.size());
         assertTrue(missing.isEmpty(), () -> pcap.getFileName() + ": " + missing.size() + " " + kind.name()

@@ -63,15 +63,8 @@ class TsharkDecryptedAgreementTest {
                         + Harness.text(e, "http.url") + " " + Harness.text(e, "http.http_method"), 1, Integer::sum);
             }
         }
-        List<String> missing = new ArrayList<>();
-        int total = 0;
-        for (Map.Entry<String, Integer> o : oracle.entrySet()) {
-            total += o.getValue();
-            int have = found.getOrDefault(o.getKey(), 0);
-            if (have < o.getValue()) {
-                missing.add("'" + o.getKey() + "' tshark x" + o.getValue() + ", warden x" + have);
-            }
-        }
+        List<String> missing = Harness.missing(oracle, found);
+        int total = oracle.values().stream().mapToInt(Integer::intValue).sum();
         System.out.printf("[tshark-decrypted] %s %s: tshark %d, warden %d, %d missing%n", pcap.getFileName(),
                 h2 ? "http2" : "http", total, found.values().stream().mapToInt(Integer::intValue).sum(), missing.size());
         assertTrue(missing.isEmpty(), () -> pcap.getFileName() + ": requests tshark decrypted but warden did not:\n  "
