@@ -3,6 +3,7 @@ package io.mcpwarden.runtime;
 import io.mcpwarden.pipeline.InspectionSummary;
 import io.mcpwarden.tls.decrypt.DecryptAnomaly;
 import io.mcpwarden.tls.decrypt.KeyLog;
+import io.mcpwarden.tls.decrypt.KeyLogFollower;
 import io.mcpwarden.tls.decrypt.KeyLogParser;
 import io.mcpwarden.tls.decrypt.KeyLogReport;
 import picocli.CommandLine.Option;
@@ -37,9 +38,14 @@ final class KeyLogOptions {
      * @param keys  the secrets, or null for none
      * @param note  what was used, for the summary line ({@code key log P3.keylog (20 secrets)}), or null
      * @param error why the key log given with --keylog could not be read, or null
+     * @param follower for live capture: the --keylog file followed while clients append to it, or null
      */
-    record Choice(KeyLog keys, String note, String warning, String error) {
+    record Choice(KeyLog keys, String note, String warning, String error, KeyLogFollower follower) {
         static final Choice NONE = new Choice(null, null, null, null);
+
+        Choice(KeyLog keys, String note, String warning, String error) {
+            this(keys, note, warning, error, null);
+        }
     }
 
     private Choice explicit;
@@ -62,6 +68,28 @@ final class KeyLogOptions {
             }
         }
         return Choice.NONE;
+    }
+
+    /**
+     * The key log for live capture: the --keylog file, read now and then followed while clients append to it
+     * (close {@link Choice#follower()} at the end). Without --keylog, none.
+     */
+    Choice forLive() {
+        if (file == null) {
+            return Choice.NONE;
+        }
+        KeyLog keys = new KeyLog();
+        KeyLogFollower f = new KeyLogFollower(file, keys);
+        f.catchUp();
+        if (f.lastFailure() != null) {
+            f.close();
+            return new Choice(null, null, null, "key log " + file + ": cannot read: "
+                    + InspectCommand.describe(f.lastFailure()));
+        }
+        keys.follow(f);
+        String warning = f.malformed() == 0 ? null
+                : "warning: key log " + file + ": " + f.malformed() + " malformed line(s) skipped";
+        return new Choice(keys, null, warning, null, f);
     }
 
     /**
@@ -114,12 +142,13 @@ final class KeyLogOptions {
         Map<String, Long> k = s.counters();
         long flows = k.getOrDefault("tls.decrypt.flows", 0L);
         long secretsInCapture = k.getOrDefault("tls.decrypt.capture_secrets", 0L);
-        if (c.note() == null && flows == 0 && secretsInCapture == 0) {
+        String note = c.follower() != null ? c.follower().describe() : c.note();
+        if (note == null && flows == 0 && secretsInCapture == 0) {
             return "";
         }
         StringBuilder b = new StringBuilder();
-        if (c.note() != null) {
-            b.append(", ").append(c.note());
+        if (note != null) {
+            b.append(", ").append(note);
         }
         if (secretsInCapture > 0) {
             b.append(", ").append(secretsInCapture).append(" secrets in the capture");

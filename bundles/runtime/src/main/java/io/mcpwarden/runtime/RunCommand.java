@@ -150,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
             env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
             return ExitCodes.USAGE;
         }
-        KeyLogOptions.Choice keys = keyLogs.forCapture(null);
+        KeyLogOptions.Choice keys = keyLogs.forLive(); // followed while clients append to it
         if (keys.error() != null) {
             env.err().println("run: " + keys.error());
             return ExitCodes.IO_ERROR;
@@ -190,13 +190,6 @@ final class RunCommand implements Callable<Integer> {
         Runnable unregisterReload = env.onReload(() -> reload(env, policy, siem, systemd)); // before READY=1
         systemd.send("READY=1\nSTATUS=capturing on " + iface);
         progress.startTimer(systemd);
-        // clients keep appending to a key log while capture goes on: follow it, so that new connections decrypt
-        io.mcpwarden.tls.decrypt.KeyLogFollower follower = keys.keys() == null || keyLogs.file == null ? null
-                : new io.mcpwarden.tls.decrypt.KeyLogFollower(keyLogs.file, keys.keys());
-        if (follower != null) {
-            follower.run();
-            keys.keys().follow(follower);
-        }
         EveJsonSink sink = new EveJsonSink(new BufferedOutputStream(os, 1 << 16), true);
         InspectionSummary s;
         try {
@@ -208,8 +201,8 @@ final class RunCommand implements Callable<Integer> {
             unregister.run();
             sink.close();
             console.clear();
-            if (follower != null) {
-                follower.close();
+            if (keys.follower() != null) {
+                keys.follower().close();
             }
         }
         systemd.send("STOPPING=1\nSTATUS=stopped");
@@ -219,12 +212,6 @@ final class RunCommand implements Callable<Integer> {
         }
         Map<String, Long> counters = cap.counters();
         InspectCommand.closeQuietly(cap);
-        if (follower != null) {
-            keys = new KeyLogOptions.Choice(keys.keys(), "key log " + keyLogs.file.getFileName() + " (followed, "
-                    + follower.secrets() + (follower.secrets() == 1 ? " secret" : " secrets")
-                    + (follower.malformed() > 0 ? ", " + follower.malformed() + " malformed lines skipped" : "")
-                    + ")", null, null);
-        }
         env.err().println(Summaries.line("run", iface, s) + ", dropped kernel=" + counters.getOrDefault("dropped_kernel", 0L)
                 + " interface=" + counters.getOrDefault("dropped_interface", 0L) + KeyLogOptions.summary(keys, s));
         if (sink.failure() != null) {

@@ -56,4 +56,28 @@ class KeyLogOptionsTest {
         assertNull(c.keys());
         assertTrue(c.error().contains("no such file"), c.error());
     }
+
+    @Test
+    void liveCaptureFollowsTheExplicitKeyLog(@TempDir Path dir) throws Exception {
+        KeyLogOptions o = new KeyLogOptions();
+        assertNull(o.forLive().keys(), "no --keylog: none (nothing lies beside a live interface)");
+        o.file = dir.resolve("nope.log");
+        assertTrue(o.forLive().error().contains("no such file"), o.forLive().error());
+        Path keys = dir.resolve("keys.log");
+        Files.writeString(keys, LINE + "garbage\n");
+        o.file = keys;
+        KeyLogOptions.Choice c = o.forLive();
+        try {
+            assertNull(c.error());
+            assertTrue(c.keys().live());
+            assertEquals(1, c.keys().size());
+            assertTrue(o.warning(c).contains("1 malformed line(s) skipped"), o.warning(c));
+            Files.writeString(keys, LINE.replace("01", "04"), java.nio.file.StandardOpenOption.APPEND);
+            c.follower().run();
+            assertEquals(2, c.keys().size(), "a line appended later is read");
+            assertEquals("key log keys.log (followed, 2 secrets, 1 malformed line skipped)", c.follower().describe());
+        } finally {
+            c.follower().close();
+        }
+    }
 }

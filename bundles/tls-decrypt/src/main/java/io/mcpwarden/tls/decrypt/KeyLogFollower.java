@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p>Each call costs one {@code fstat} when nothing was added. A file that shrank (truncated) is read again from
  * its start; one replaced by another (rotation: a different file key, checked at most once a second) is reopened.
  * At most {@link #MAX_READ} bytes are read per call. A missing or unreadable file is not an error: it is tried
- * again later, and {@link #lastError} says why it was not read. Thread-safe.
+ * again later, and {@link #lastFailure} says why it was not read. Thread-safe.
  */
 public final class KeyLogFollower implements Runnable, Closeable {
     /** Bytes read at most per call. */
@@ -36,7 +36,7 @@ public final class KeyLogFollower implements Runnable, Closeable {
     private final StringBuilder partial = new StringBuilder();
     private long secrets;
     private long malformed;
-    private String lastError;
+    private IOException failure;
     private boolean closed;
 
     /** Follows {@code file} from its start into {@code into}; call {@link #run} to read what is there. */
@@ -45,11 +45,23 @@ public final class KeyLogFollower implements Runnable, Closeable {
         this.into = Objects.requireNonNull(into);
     }
 
-    /** Reads the lines added since the last call. */
+    /** Reads the lines added since the last call (at most {@link #MAX_READ} bytes). */
     @Override
     public synchronized void run() {
+        refresh();
+    }
+
+    /** Reads everything the file holds now (the start of a capture); {@link #lastFailure} says if it could not. */
+    public synchronized void catchUp() {
+        while (refresh() == MAX_READ) {
+            // a big file: the next part
+        }
+    }
+
+    /** @return bytes read */
+    private int refresh() {
         if (closed) {
-            return;
+            return 0;
         }
         try {
             long now = System.nanoTime();
@@ -58,7 +70,7 @@ public final class KeyLogFollower implements Runnable, Closeable {
                 reopenIfReplaced();
             }
             if (channel == null) {
-                return;
+                return 0;
             }
             long size = channel.size();
             if (size < position) { // truncated: read it again from the start
@@ -66,7 +78,8 @@ public final class KeyLogFollower implements Runnable, Closeable {
                 partial.setLength(0);
             }
             if (size == position) {
-                return;
+                failure = null;
+                return 0;
             }
             ByteBuffer b = ByteBuffer.allocate((int) Math.min(size - position, MAX_READ));
             while (b.hasRemaining()) {
@@ -87,10 +100,16 @@ public final class KeyLogFollower implements Runnable, Closeable {
                 partial.setLength(0);
                 malformed++;
             }
-            lastError = null;
-        } catch (IOException | RuntimeException e) {
-            lastError = e instanceof NoSuchFileException ? "not found" : String.valueOf(e.getMessage());
+            failure = null;
+            return b.position();
+        } catch (IOException e) {
+            failure = e;
             closeChannel();
+            return 0;
+        } catch (RuntimeException e) { // never thrown into the decryptor that asked
+            failure = new IOException(e.toString(), e);
+            closeChannel();
+            return 0;
         }
     }
 
@@ -99,7 +118,7 @@ public final class KeyLogFollower implements Runnable, Closeable {
         try {
             key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         } catch (NoSuchFileException e) {
-            lastError = "not found";
+            failure = e;
             return; // keep reading the open file, if any: it may have been renamed away with more to come
         }
         if (channel != null && Objects.equals(key, fileKey)) {
@@ -133,9 +152,22 @@ public final class KeyLogFollower implements Runnable, Closeable {
         return malformed;
     }
 
-    /** @return why the file could not be read at the last attempt, or null */
+    /** @return why the file could not be read at the last attempt ("not found", or the error's message), or null */
     public synchronized String lastError() {
-        return lastError;
+        return failure == null ? null : failure instanceof NoSuchFileException ? "not found"
+                : String.valueOf(failure.getMessage());
+    }
+
+    /** @return the error of the last attempt to read the file, or null */
+    public synchronized IOException lastFailure() {
+        return failure;
+    }
+
+    /** @return {@code key log NAME (followed, 12 secrets[, 1 malformed line skipped])}, for a summary line */
+    public synchronized String describe() {
+        return "key log " + file.getFileName() + " (followed, " + secrets + (secrets == 1 ? " secret" : " secrets")
+                + (malformed == 0 ? "" : ", " + malformed + (malformed == 1 ? " malformed line" : " malformed lines")
+                + " skipped") + ")";
     }
 
     @Override
