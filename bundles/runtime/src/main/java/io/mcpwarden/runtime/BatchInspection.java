@@ -34,7 +34,10 @@ final class BatchInspection {
     static final List<String> EXTENSIONS = List.of(".pcap", ".pcapng", ".cap");
 
     /** One file's outcome, as written to summary.json. */
-    record Result(String file, String status, long packets, long events, String error) {
+    record Result(String file, String status, long packets, long events, double seconds, String error) {
+        Result(String file, String status, long packets, long events, String error) {
+            this(file, status, packets, events, 0, error);
+        }
     }
 
     private final CliEnv env;
@@ -135,7 +138,8 @@ final class BatchInspection {
         try {
             Result r = inspect(file, out);
             env.err().println(r.status().equals("ok") || r.status().equals("truncated")
-                    ? "inspect: " + name + ": " + r.status() + ", " + r.packets() + " packets, " + r.events() + " events"
+                    ? String.format(Locale.ROOT, "inspect: %s: %s, %d packets, %d events, %.2f s", name, r.status(),
+                            r.packets(), r.events(), r.seconds())
                     : "inspect: " + name + ": " + r.status() + ": " + r.error());
             return r;
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
@@ -193,7 +197,7 @@ final class BatchInspection {
         String state = s.status() == null ? "ok" : s.status().state();
         String error = s.status() == null || s.status().message() == null ? null
                 : s.status().message() + " (at file offset " + s.status().offset() + ")";
-        return new Result(name, state, s.packets(), events, error);
+        return new Result(name, state, s.packets(), events, s.seconds(), error);
     }
 
     static boolean isCaptureName(String name) {
@@ -247,6 +251,7 @@ final class BatchInspection {
                 g.writeStringField("status", r.status());
                 g.writeNumberField("packets", r.packets());
                 g.writeNumberField("events", r.events());
+                g.writeNumberField("seconds", Math.round(r.seconds() * 1000) / 1000.0);
                 if (r.error() == null) {
                     g.writeNullField("error");
                 } else {

@@ -49,8 +49,8 @@ import java.util.concurrent.CompletionException;
             "Batch: --pcap-dir inspects every *.pcap, *.pcapng and *.cap file in DIR (in name order), several "
                     + "at once, writes OUT/<name>.jsonl per capture (<name> is the file name without its "
                     + "extension) and OUT/summary.json: an array with one entry per file, in name order, with "
-                    + "file, status (ok, truncated, not-a-capture, io-error, failed, skipped), packets, events "
-                    + "and error. 'failed' marks an unexpected error in that file's run; the others still run.",
+                    + "file, status (ok, truncated, not-a-capture, io-error, failed, skipped), packets, events, "
+                    + "seconds and error. 'failed' marks an unexpected error in that file's run; the others still run.",
             ""},
         optionListHeading = "Options:%n",
         exitCodeListHeading = "%nExit codes:%n",
@@ -75,7 +75,7 @@ import java.util.concurrent.CompletionException;
             "Files:",
             "  OUT.jsonl           events, one JSON object per line (UTF-8)",
             "  OUT/<name>.jsonl    batch: events of one capture",
-            "  OUT/summary.json    batch: per-file status, packets, events, error",
+            "  OUT/summary.json    batch: per-file status, packets, events, seconds, error",
             "  NAME.keylog         key log used for NAME.pcap unless --keylog or --no-keylog is given",
             "                      (also NAME.pcap.keylog); in batch mode per capture"})
 final class InspectCommand implements Callable<Integer> {

@@ -122,6 +122,9 @@ class InspectCommandTest {
         assertTrue(n1 >= 0 && n1 < p1 && p1 < junk, summary);
         assertTrue(summary.contains("\"not-a-capture\""), summary);
         assertFalse(summary.contains("notes.txt"), summary);
+        assertTrue(summary.matches("(?s).*\"P1.pcap\",\\s*\"status\" : \"ok\",\\s*\"packets\" : 55,\\s*\"events\" : \\d+,"
+                + "\\s*\"seconds\" : \\d+\\.\\d+,.*"), summary);
+        assertTrue(t.err().matches("(?s).*inspect: P1.pcap: ok, 55 packets, \\d+ events, \\d+\\.\\d\\d s\n.*"), t.err());
     }
 
     @Test

@@ -220,6 +220,11 @@ public final class PolicyImpl implements Policy {
         }
     }
 
+    /** The rule set in force (for tests). */
+    RuleSet rulesInForce() {
+        return state.get().rules();
+    }
+
     /** How often each rule threw (rule name → count). */
     public Map<String, Long> ruleFailures() {
         Map<String, Long> m = new TreeMap<>();
@@ -370,7 +375,10 @@ public final class PolicyImpl implements Policy {
         lastErrors = List.of();
         emit(new RulesEvent(nowMicros(), "loaded", next.hash, next.rules, null, 0, 0, null));
         LOG.log(Level.INFO, "rule set " + next.hash + " loaded: " + next.rules + " rules in "
-                + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                + (System.nanoTime() - t0) / 1_000_000 + " ms; " + (next.silent != null
+                ? "they read Subject fields " + next.silent.fields() + " only, so a subject whose values of these "
+                        + "fired nothing once skips the engine"
+                : "every subject enters the engine (" + next.notSilentBecause + ")"));
         return Outcome.LOADED;
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -29,14 +30,23 @@ final class RuleSet {
     final String hash;
     final int rules;
     final Instant loadedAt;
+    /** The projections on which the set fires nothing, when it is of the shape for them; else null. */
+    final SilentProjections silent;
+    /** Why {@link #silent} is null for a set with rules (for the log). */
+    final String notSilentBecause;
     private final ConcurrentLinkedQueue<Pooled> pool = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pooled = new AtomicInteger();
+    /** Times the engine was entered (for tests and benchmarks). */
+    private final AtomicLong entries = new AtomicLong();
 
     RuleSet(KieBase kieBase, String hash, int rules, Instant loadedAt) {
         this.kieBase = kieBase;
         this.hash = hash;
         this.rules = rules;
         this.loadedAt = loadedAt;
+        String[] why = new String[1];
+        this.silent = kieBase == null ? null : SilentProjections.analyse(kieBase, why);
+        this.notSilentBecause = why[0];
     }
 
     /** The set of no rules, with the hash of no files. */
@@ -44,8 +54,14 @@ final class RuleSet {
         return new RuleSet(null, Hashes.ofFiles(new TreeMap<>()), 0, Instant.now());
     }
 
-    /** The verdicts of one firing and what went wrong. */
-    record Firing(List<Verdict> verdicts, boolean limitHit, String lastRule) {
+    /** The verdicts of one firing, how many rules fired (a consequence that threw counts) and what went wrong. */
+    record Firing(List<Verdict> verdicts, int fired, boolean limitHit, String lastRule) {
+    }
+
+    private static final Firing NOTHING = new Firing(List.of(), 0, false, null);
+
+    long entries() {
+        return entries.get();
     }
 
     /** A session plus the listener that remembers the last rule fired. */
@@ -66,12 +82,27 @@ final class RuleSet {
 
     /**
      * Inserts the event and its subject, fires at most {@code maxFirings} rules and collects the verdicts. A
-     * consequence that throws is reported to {@code onRuleFailure} and counts as a firing; the others go on.
+     * consequence that throws is reported to {@code onRuleFailure} and counts as a firing; the others go on. A
+     * subject whose projection is known to fire nothing does not enter the engine (see {@link SilentProjections}).
      */
     Firing fire(WardenEvent event, Subject subject, int maxFirings, BiConsumer<String, Throwable> onRuleFailure) {
         if (kieBase == null) {
-            return new Firing(List.of(), false, null);
+            return NOTHING;
         }
+        List<Object> projection = silent == null ? null : silent.projection(subject);
+        if (projection != null && silent.isSilent(projection)) {
+            return NOTHING;
+        }
+        Firing f = enter(event, subject, maxFirings, onRuleFailure);
+        if (projection != null && f.fired() == 0) {
+            silent.markSilent(projection);
+        }
+        return f;
+    }
+
+    private Firing enter(WardenEvent event, Subject subject, int maxFirings,
+                         BiConsumer<String, Throwable> onRuleFailure) {
+        entries.incrementAndGet();
         // Drools looks components up with ServiceLoader on the context class loader (and caches the answer):
         // inside the framework that must be the bundle's loader, whichever thread calls
         Thread t = Thread.currentThread();
@@ -133,7 +164,7 @@ final class RuleSet {
                     ks.delete(h);
                 }
             }
-            return new Firing(verdicts, limitHit, p.lastRule);
+            return new Firing(verdicts, maxFirings - budget, limitHit, p.lastRule);
         } catch (RuntimeException e) {
             reusable = false;
             throw e;
