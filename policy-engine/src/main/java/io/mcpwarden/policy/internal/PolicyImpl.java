@@ -51,12 +51,12 @@ public final class PolicyImpl implements Policy {
 
     /**
      * What judges an event: swapped as a whole. {@code cache} holds the decision per subject; {@code known} maps
-     * the {@link Subjects#key key} of a DNS, TLS or HTTP event to its subject's decision, so that a repeated name
-     * is judged without computing its subject again.
+     * the {@link KnownTable#key key} of a DNS, TLS or HTTP event to its subject's decision, so that a repeated
+     * name is judged without computing its subject again.
      */
-    private record State(RuleSet rules, RegistryImpl registry, Map<Subject, Cached> cache, Map<String, Known> known) {
+    private record State(RuleSet rules, RegistryImpl registry, Map<Subject, Cached> cache, KnownTable known) {
         State(RuleSet rules, RegistryImpl registry) {
-            this(rules, registry, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+            this(rules, registry, new ConcurrentHashMap<>(), new KnownTable(CACHE_MAX));
         }
     }
 
@@ -68,18 +68,15 @@ public final class PolicyImpl implements Policy {
 
     /**
      * The decision for an event key: the parts of its subject a verdict shows and a copy of the subject's cache
-     * entry (kept flat: one object to read per event). Valid while that entry is fresh and the first-sight
-     * memory is in the epoch the subject was computed in (so that the subject is still not a first sight).
+     * entry (kept flat). Valid while that entry is fresh and the first-sight memory is in the epoch the subject
+     * was computed in (so that the subject is still not a first sight): {@link KnownTable} keeps the expiry and
+     * the epoch beside the key.
      */
-    private record Known(String endpoint, String eventType, List<Verdict> verdicts, long expiresNanos,
-                         int firstSightEpoch) {
+    record Known(String endpoint, String eventType, List<Verdict> verdicts, long expiresNanos,
+                 int firstSightEpoch) {
         Known(Subject subject, Cached decision, int firstSightEpoch) {
             this(subject.endpoint(), subject.eventType(), decision.verdicts(), decision.expiresNanos(),
                     firstSightEpoch);
-        }
-
-        boolean valid(int epoch, long nowNanos) {
-            return firstSightEpoch == epoch && expiresNanos - nowNanos > 0;
         }
     }
 
@@ -142,11 +139,14 @@ public final class PolicyImpl implements Policy {
             return List.of();
         }
         State st = state.get();
-        String key = config.cacheTtl().isZero() ? null : Subjects.key(event);
         int epoch = subjects.firstSightEpoch();
+        KnownTable.Fingerprint key = config.cacheTtl().isZero() ? null : KnownTable.key(event);
         if (key != null) {
-            Known k = st.known().get(key);
-            if (k != null && k.valid(epoch, System.nanoTime())) {
+            Known k = st.known().get(key, epoch, System.nanoTime());
+            if (k == KnownTable.NO_VERDICTS) {
+                return List.of();
+            }
+            if (k != null) {
                 return stamp(event, k.endpoint(), k.eventType(), st.rules().hash, k.verdicts());
             }
         }
@@ -157,7 +157,7 @@ public final class PolicyImpl implements Policy {
      * Computes the subject, takes its decision from the cache or from the rules, and remembers it for the event's
      * key (when it has one). {@code epoch} is the first-sight epoch read before the subject was computed.
      */
-    private List<VerdictEvent> judgeSubject(WardenEvent event, State st, String key, int epoch) {
+    private List<VerdictEvent> judgeSubject(WardenEvent event, State st, KnownTable.Fingerprint key, int epoch) {
         Subject subject = subjects.of(event, st.registry());
         if (subject == null) {
             return List.of();
@@ -185,14 +185,10 @@ public final class PolicyImpl implements Policy {
             decision = new Cached(List.copyOf(verdicts), System.nanoTime() + config.cacheTtl().toNanos());
             if (st.cache().size() >= CACHE_MAX) {
                 st.cache().clear();
-                st.known().clear();
             }
             st.cache().put(subject, decision);
         }
         if (key != null) {
-            if (st.known().size() >= CACHE_MAX) {
-                st.known().clear();
-            }
             st.known().put(key, new Known(subject, decision, epoch));
         }
         return stamp(event, subject.endpoint(), subject.eventType(), st.rules().hash, decision.verdicts());

@@ -54,35 +54,6 @@ final class Subjects {
     }
 
     /**
-     * The fields of a DNS query, TLS or HTTP event that determine its subject once the registry and the first-sight
-     * memory are given: events with equal keys get equal subjects. The key is one string (the client address and
-     * the name, length-prefixed so that no two field combinations give the same string), cheap to build and to
-     * compare. Null for MCP events (whose subject depends on many fields; they are rare) and for events that are
-     * not judged.
-     */
-    static String key(WardenEvent event) {
-        FlowRef f = event.flow();
-        if (f == null || f.srcIp() == null) {
-            return null;
-        }
-        String client = f.srcIp();
-        if (event instanceof DnsEvent d) {
-            return "query".equals(d.type()) && d.rrname() != null
-                    ? "d" + client.length() + ':' + client + d.rrname() : null;
-        }
-        if (event instanceof TlsEvent t) {
-            String host = t.sni() != null && !t.sni().isEmpty() ? t.sni() : f.destIp();
-            return host == null ? null : "t" + f.destPort() + ':' + client.length() + ':' + client + host;
-        }
-        if (event instanceof HttpEvent h) {
-            String host = h.hostname();
-            return host == null ? null : "h" + h.httpPort() + ':' + client.length() + ':' + client + host.length()
-                    + ':' + host + (h.url() == null ? "" : h.url());
-        }
-        return null;
-    }
-
-    /**
      * Changes whenever the first-sight memory is emptied. A subject computed under one epoch keeps
      * {@code firstSight == false} for as long as the epoch stays the same.
      */

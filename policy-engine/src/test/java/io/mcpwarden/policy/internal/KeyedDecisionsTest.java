@@ -77,21 +77,21 @@ public class KeyedDecisionsTest {
 
     @Test
     void keysTellApartWhatSubjectsTellApart() {
-        // length prefixes keep the client address and the name apart
-        assertNotEquals(Subjects.key(dns("10.0.0.1", "5.x.test")), Subjects.key(dns("10.0.0.15", ".x.test")));
-        assertNotEquals(Subjects.key(http("10.0.0.1", "a.te", 80, "st/b")), Subjects.key(http("10.0.0.1", "a.test", 80, "/b")));
-        assertNotEquals(Subjects.key(tls("10.0.0.1", "x.test", "192.0.2.1", 443)),
-                Subjects.key(tls("10.0.0.1", "x.test", "192.0.2.1", 8443)));
-        assertNotEquals(Subjects.key(dns("10.0.0.1", "x.test")), Subjects.key(tls("10.0.0.1", "x.test", "192.0.2.1", 0)));
+        // lengths keep the client address and the name apart
+        assertNotEquals(KnownTable.key(dns("10.0.0.1", "5.x.test")), KnownTable.key(dns("10.0.0.15", ".x.test")));
+        assertNotEquals(KnownTable.key(http("10.0.0.1", "a.te", 80, "st/b")), KnownTable.key(http("10.0.0.1", "a.test", 80, "/b")));
+        assertNotEquals(KnownTable.key(tls("10.0.0.1", "x.test", "192.0.2.1", 443)),
+                KnownTable.key(tls("10.0.0.1", "x.test", "192.0.2.1", 8443)));
+        assertNotEquals(KnownTable.key(dns("10.0.0.1", "x.test")), KnownTable.key(tls("10.0.0.1", "x.test", "192.0.2.1", 0)));
         // without a name TLS falls back to the server address, as its subject does
-        assertEquals(Subjects.key(tls("10.0.0.1", null, "192.0.2.1", 443)),
-                Subjects.key(tls("10.0.0.1", "", "192.0.2.1", 443)));
+        assertEquals(KnownTable.key(tls("10.0.0.1", null, "192.0.2.1", 443)),
+                KnownTable.key(tls("10.0.0.1", "", "192.0.2.1", 443)));
         // no key where the subject is computed from other fields, or there is none
-        assertNull(Subjects.key(Events.mcp("a.test:80/mcp", "2025-11-25", "c")));
-        assertNull(Subjects.key(Events.flowEnd()));
-        assertNull(Subjects.key(new DnsEvent(1, new FlowRef(1, "c", "10.0.0.1", 53, "10.0.0.2", 5353, "UDP"),
+        assertNull(KnownTable.key(Events.mcp("a.test:80/mcp", "2025-11-25", "c")));
+        assertNull(KnownTable.key(Events.flowEnd()));
+        assertNull(KnownTable.key(new DnsEvent(1, new FlowRef(1, "c", "10.0.0.1", 53, "10.0.0.2", 5353, "UDP"),
                 "answer", 1, "x.test", "A", "NOERROR", List.of())));
-        assertNull(Subjects.key(http("10.0.0.1", null, 80, "/")));
+        assertNull(KnownTable.key(http("10.0.0.1", null, 80, "/")));
     }
 
     @Test
@@ -110,7 +110,7 @@ public class KeyedDecisionsTest {
         }
         for (WardenEvent a : events) {
             for (WardenEvent b : events) {
-                if (Subjects.key(a).equals(Subjects.key(b))) {
+                if (KnownTable.key(a).equals(KnownTable.key(b))) {
                     assertEquals(new Subjects().of(a, reg), new Subjects().of(b, reg), a + " / " + b);
                 }
             }
