@@ -56,7 +56,7 @@ public final class PolicyImpl implements Policy {
      */
     private record State(RuleSet rules, RegistryImpl registry, Map<Subject, Cached> cache, KnownTable known) {
         State(RuleSet rules, RegistryImpl registry) {
-            this(rules, registry, new ConcurrentHashMap<>(), new KnownTable(CACHE_MAX));
+            this(rules, registry, new ConcurrentHashMap<>(Subjects.PRESIZE), new KnownTable(CACHE_MAX));
         }
     }
 

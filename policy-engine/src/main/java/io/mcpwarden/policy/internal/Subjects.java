@@ -21,11 +21,14 @@ final class Subjects {
 
     static final int NAME_FACTS_MAX = 100_000;
 
-    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /** Initial capacity of the maps that grow with new names: a busy link fills them within seconds. */
+    static final int PRESIZE = 1 << 15;
+
+    private final Set<String> seen = ConcurrentHashMap.newKeySet(PRESIZE);
     /** Counts the times {@link #seen} was emptied: an endpoint seen before may be a first sight again after. */
     private final AtomicInteger seenEpoch = new AtomicInteger();
     /** Name-derived facts (look-alike, mcp token) per host, for the registry they were computed against. */
-    private final Map<String, NameFacts> names = new ConcurrentHashMap<>();
+    private final Map<String, NameFacts> names = new ConcurrentHashMap<>(PRESIZE);
     private volatile RegistryImpl namesRegistry;
 
     private record NameFacts(String lookalike, boolean mcpToken) {
