@@ -7,6 +7,11 @@
 #                                                   via --pcap-dir --jobs 1 (JOBS): a longer run, as an appliance
 #                                                   that has started and keeps seeing the same names)
 #
+# With COPIES >= 3 it also prints the median seconds of each copy (from inspect's per-file lines) and the
+# steady-state ratio: the copies after the second, once the JIT has compiled the hot paths and the rules have
+# seen the capture's names (the verdict TTL is 60 s), rules against no rules; and the first copy's ratio, which
+# carries the start-up (rule compile, JIT warm-up, first sightings).
+#
 # Prints per round: wall seconds, user+sys CPU seconds and the pipeline's own time from the summary line; then the
 # medians and the ratios rules/no-rules (wall, CPU). Env: WARDEN_JAVA_OPTS is passed through; THREADS (--threads).
 set -euo pipefail
@@ -36,7 +41,8 @@ run() { # $1 = label, rest = extra args; prints "label wall cpu"
   t1=$(date +%s.%N)
   local cpu
   cpu=$(awk '{print $1 + $2}' "$OUT/time")
-  printf '%s %.2f %.2f\n' "$label" "$(echo "$t1 - $t0" | bc)" "$cpu"
+  printf '%s %.2f %.2f %s\n' "$label" "$(echo "$t1 - $t0" | bc)" "$cpu" \
+    "$(grep -oE 'events, [0-9.]+ s$' "$OUT/stderr" | awk '{printf "%s,", $2}')"
 }
 
 echo "capture $PCAP x$COPIES, $ROUNDS rounds, threads $THREADS, $(nproc) cores"
@@ -57,4 +63,15 @@ for label in ("no-rules", "rules"):
 pairs = [float(rows[i + 1][1]) / float(rows[i][1]) for i in range(0, len(rows) - 1, 2)]
 print(f"ratio rules/no-rules: wall {med['rules'][0] / med['no-rules'][0]:.3f} (per pair {', '.join(f'{p:.2f}' for p in pairs)}), "
       f"cpu {med['rules'][1] / med['no-rules'][1]:.3f}")
+copies = {label: [[float(x) for x in r[3].strip(',').split(',')] for r in rows if r[0] == label and len(r) > 3]
+          for label in ("no-rules", "rules")}
+n = min((len(c) for v in copies.values() for c in v), default=0)
+if n >= 3:
+    per = {label: [statistics.median(c[i] for c in v) for i in range(n)] for label, v in copies.items()}
+    for label in ("no-rules", "rules"):
+        print(f"{label:9s} median seconds per copy: {' '.join(f'{x:.2f}' for x in per[label])}")
+    steady = {label: statistics.median(sum(c[2:n]) for c in v) for label, v in copies.items()}
+    pairs = [sum(b[2:n]) / sum(a[2:n]) for a, b in zip(copies["no-rules"], copies["rules"])]
+    print(f"steady state (copies 3..{n}): rules/no-rules {steady['rules'] / steady['no-rules']:.3f} "
+          f"(per pair {', '.join(f'{p:.2f}' for p in pairs)}); first copy {per['rules'][0] / per['no-rules'][0]:.3f}")
 PY

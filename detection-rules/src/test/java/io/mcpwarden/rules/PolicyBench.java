@@ -79,6 +79,37 @@ public final class PolicyBench {
                 }
             }
         }
+        // DNS lookups of unremarkable names, each name new, no cache, through the shipped pack: the engine fires
+        // nothing for them, so after the first one they skip it (silent projections); then the same pack plus one
+        // rule that reads the event, which turns that off
+        Path off = root.resolve("pack-plus-event-rule");
+        Files.createDirectories(off);
+        try (var files = Files.list(RulePack.RULES)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, off.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(off.resolve("zz-event.drl"), """
+                package bench
+                import io.mcpwarden.model.DnsEvent
+                rule "never" when DnsEvent( rrname == "never.invalid" ) then end
+                """);
+        for (Path dir : List.of(RulePack.RULES, off)) {
+            try (Policy p = service.open(new PolicyConfig(dir, RulePack.REGISTRY, false, Duration.ZERO, 100))) {
+                List<WardenEvent> warm = new java.util.ArrayList<>();
+                List<WardenEvent> events = new java.util.ArrayList<>();
+                for (int i = 0; i < 250_000; i++) {
+                    (i < 50_000 ? warm : events).add(RulePack.dnsQuery("www" + i + ".example.test"));
+                }
+                run(p, warm, warm.size());
+                long t0 = System.nanoTime();
+                int verdicts = run(p, events, events.size());
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("rules=%4d cache=false  %,10.0f events/s  DNS lookups of new names, no verdict: %s "
+                        + "(%d verdicts)%n", p.info().rules(), events.size() / secs,
+                        dir == off ? "+1 rule on DnsEvent, every subject enters Drools" : "shipped pack", verdicts);
+            }
+        }
         // build + swap of 1,000 rules, warmed
         Path big = root.resolve("r1000");
         for (int i = 0; i < 3; i++) {
