@@ -53,8 +53,10 @@ class FelixBundleTest {
         try {
             BundleContext ctx = fw.getBundleContext();
             List<Bundle> bundles = new ArrayList<>();
+            // Jackson and SnakeYAML (the registry parser) are the framework's bundles, as in the appliance
             for (String a : List.of("org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
-                    "org.apache.felix.scr", "warden-model", "warden-policy-engine")) {
+                    "org.apache.felix.scr", "jackson-annotations", "jackson-core", "jackson-databind", "snakeyaml",
+                    "jackson-dataformat-yaml", "warden-model", "warden-policy-engine")) {
                 String j = jar(a);
                 assertNotNull(j, a + " on the class path");
                 bundles.add(ctx.installBundle(new File(j).toURI().toString()));
@@ -96,6 +98,11 @@ class FelixBundleTest {
                     java.time.Duration.ZERO, 100);
             Object p = service.getClass().getMethod("open", configType).invoke(service, config);
             try {
+                // the registry was parsed inside the framework (Jackson YAML from the framework's bundles)
+                Class<?> policyType = pcl.loadClass("io.mcpwarden.policy.Policy");
+                Object registry = policyType.getMethod("registry").invoke(p);
+                Object servers = pcl.loadClass("io.mcpwarden.policy.Registry").getMethod("servers").invoke(registry);
+                assertEquals(2, ((List<?>) servers).size(), String.valueOf(servers));
                 Class<?> flowType = model.loadClass("io.mcpwarden.model.FlowRef");
                 Object flow = flowType.getConstructors()[0].newInstance(1L, "1:x", "10.0.0.5", 40000, "198.51.100.1",
                         8080, "TCP");
