@@ -92,7 +92,12 @@ final class DrlCompiler {
         for (KiePackage p : base.getKiePackages()) {
             rules += p.getRules().size();
         }
-        return new CompiledRules(base, hash, rules, List.of());
+        int mentions = 0;
+        for (byte[] content : files.values()) {
+            mentions += SilentProjections.mentions(new String(content, java.nio.charset.StandardCharsets.UTF_8),
+                    "firstSight");
+        }
+        return new CompiledRules(base, hash, rules, List.of(), mentions);
     }
 
     private static final java.util.regex.Pattern PARSER_PLACE =

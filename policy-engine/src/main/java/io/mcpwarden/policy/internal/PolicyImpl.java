@@ -162,7 +162,9 @@ public final class PolicyImpl implements Policy {
         if (subject == null) {
             return List.of();
         }
-        boolean cacheable = !config.cacheTtl().isZero() && !subject.firstSight();
+        // a first sighting is cached only where no rule can tell it from a later sighting
+        boolean cacheable = !config.cacheTtl().isZero()
+                && (!subject.firstSight() || !st.rules().firstSightMatters(subject.eventType()));
         Cached decision = null;
         if (cacheable) {
             Cached c = st.cache().get(subject);
@@ -365,7 +367,7 @@ public final class PolicyImpl implements Policy {
             reject(c.errors(), null);
             return Outcome.REJECTED;
         }
-        RuleSet next = new RuleSet(c.kieBase(), c.hash(), c.rules(), Instant.now());
+        RuleSet next = new RuleSet(c.kieBase(), c.hash(), c.rules(), Instant.now(), c.firstSightMentions());
         warm(next);
         swap(next, null);
         lastErrors = List.of();

@@ -40,12 +40,17 @@ final class RuleSet {
     private final AtomicLong entries = new AtomicLong();
 
     RuleSet(KieBase kieBase, String hash, int rules, Instant loadedAt) {
+        this(kieBase, hash, rules, loadedAt, -1);
+    }
+
+    /** {@code firstSightMentions}: see {@link CompiledRules}. */
+    RuleSet(KieBase kieBase, String hash, int rules, Instant loadedAt, int firstSightMentions) {
         this.kieBase = kieBase;
         this.hash = hash;
         this.rules = rules;
         this.loadedAt = loadedAt;
         String[] why = new String[1];
-        this.silent = kieBase == null ? null : SilentProjections.analyse(kieBase, why);
+        this.silent = kieBase == null ? null : SilentProjections.analyse(kieBase, firstSightMentions, why);
         this.notSilentBecause = why[0];
     }
 
@@ -62,6 +67,15 @@ final class RuleSet {
 
     long entries() {
         return entries.get();
+    }
+
+    /**
+     * Whether a subject of this event type can match differently with {@code firstSight} true and false, or a
+     * rule can see the difference in any other way: true unless the analysis of {@link SilentProjections} shows
+     * that only patterns of other event types read it (then a first sighting may be cached like any decision).
+     */
+    boolean firstSightMatters(String eventType) {
+        return kieBase != null && (silent == null || silent.firstSightMatters(eventType));
     }
 
     /** A session plus the listener that remembers the last rule fired. */

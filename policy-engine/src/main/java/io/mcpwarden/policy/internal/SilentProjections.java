@@ -54,22 +54,42 @@ final class SilentProjections {
         }
     }
 
+    private static final java.util.regex.Pattern EVENT_TYPE_IS =
+            java.util.regex.Pattern.compile("\\s*eventType\\s*==\\s*\"([^\"\\\\]*)\"\\s*");
+
     private final RecordComponent[] read;
+    /** The event types whose subjects some pattern tests firstSight on; null: all of them. */
+    private final Set<String> firstSightTypes;
     private final Set<List<Object>> silent = ConcurrentHashMap.newKeySet();
 
-    private SilentProjections(RecordComponent[] read) {
+    private SilentProjections(RecordComponent[] read, Set<String> firstSightTypes) {
         this.read = read;
+        this.firstSightTypes = firstSightTypes;
+    }
+
+    /** What the walk over a set's patterns found. */
+    private static final class Reads {
+        final Set<String> fields = new java.util.TreeSet<>();
+        final Set<String> firstSightTypes = new java.util.TreeSet<>();
+        boolean firstSightAnyType;
+        int firstSightInConstraints;
     }
 
     /**
      * The projections of a compiled set, or null when the set is not of the shape described above (then the
      * reason is in {@code why[0]} when {@code why} is not null).
+     *
+     * <p>It also finds where {@code firstSight} matters: in the event types of the patterns that read it (a
+     * pattern reading it without an {@code eventType == "…"} constraint makes it matter for all). That holds only
+     * if no consequence, function or other text of the sources names it: {@code firstSightMentions} (the count of
+     * the word in the sources outside comments, see {@link #mentions}) must equal the count in the constraints
+     * analysed; otherwise, or when it is -1, firstSight matters for every event type.
      */
-    static SilentProjections analyse(KieBase base, String[] why) {
-        Set<String> fields = new java.util.TreeSet<>();
+    static SilentProjections analyse(KieBase base, int firstSightMentions, String[] why) {
+        Reads reads = new Reads();
         for (KiePackage p : base.getKiePackages()) {
             for (Rule r : p.getRules()) {
-                String reason = analyse(r, fields);
+                String reason = analyse(r, reads);
                 if (reason != null) {
                     if (why != null) {
                         why[0] = "rule '" + r.getName() + "': " + reason;
@@ -79,14 +99,17 @@ final class SilentProjections {
             }
         }
         List<RecordComponent> read = new ArrayList<>();
-        for (String f : fields) {
+        for (String f : reads.fields) {
             read.add(FIELDS.get(f));
         }
-        return new SilentProjections(read.toArray(new RecordComponent[0]));
+        boolean known = firstSightMentions >= 0 && firstSightMentions == reads.firstSightInConstraints
+                && !reads.firstSightAnyType;
+        return new SilentProjections(read.toArray(new RecordComponent[0]),
+                known ? Set.copyOf(reads.firstSightTypes) : null);
     }
 
-    /** Null when the rule is of the shape, with the fields it reads added to {@code fields}; else why not. */
-    private static String analyse(Rule rule, Set<String> fields) {
+    /** Null when the rule is of the shape, with what it reads added to {@code reads}; else why not. */
+    private static String analyse(Rule rule, Reads reads) {
         if (!(rule instanceof RuleImpl r)) {
             return "not a compiled rule";
         }
@@ -98,13 +121,13 @@ final class SilentProjections {
                 || !(r.getEnabled() instanceof EnabledBoolean)) {
             return "depends on time (timer, calendars, date-effective/expires or an enabled expression)";
         }
-        return element(r.getLhs(), fields);
+        return element(r.getLhs(), reads);
     }
 
-    private static String element(Object e, Set<String> fields) {
+    private static String element(Object e, Reads reads) {
         if (e instanceof GroupElement g) {
             for (Object child : g.getChildren()) {
-                String reason = element(child, fields);
+                String reason = element(child, reads);
                 if (reason != null) {
                     return reason;
                 }
@@ -118,13 +141,28 @@ final class SilentProjections {
             if (p.getSource() != null) {
                 return "a Subject pattern with a source (from, accumulate, collect)";
             }
+            String eventType = null;
+            int firstSight = 0;
             for (Constraint c : p.getConstraints()) {
                 if (!(c instanceof MVELConstraint m)) {
                     return "constraint " + c;
                 }
-                String reason = words(m.getExpression(), fields);
+                String reason = words(m.getExpression(), reads.fields);
                 if (reason != null) {
                     return reason;
+                }
+                java.util.regex.Matcher is = EVENT_TYPE_IS.matcher(m.getExpression());
+                if (is.matches()) {
+                    eventType = is.group(1);
+                }
+                firstSight += mentions(m.getExpression(), "firstSight");
+            }
+            if (firstSight > 0) {
+                reads.firstSightInConstraints += firstSight;
+                if (eventType == null) {
+                    reads.firstSightAnyType = true;
+                } else {
+                    reads.firstSightTypes.add(eventType);
                 }
             }
             return null;
@@ -163,6 +201,50 @@ final class SilentProjections {
             }
         }
         return null;
+    }
+
+    /**
+     * How often {@code word} occurs as a whole word in DRL or constraint text outside comments ({@code //} and
+     * block comments; words inside string literals count).
+     */
+    static int mentions(String text, String word) {
+        int count = 0;
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\'') {
+                int end = i + 1;
+                while (end < n && text.charAt(end) != c) {
+                    end += text.charAt(end) == '\\' ? 2 : 1;
+                }
+                count += mentions(text.substring(i + 1, Math.min(end, n)).replace("//", "  ").replace("/*", "  "), word);
+                i = end + 1;
+            } else if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
+                int end = text.indexOf('\n', i);
+                i = end < 0 ? n : end;
+            } else if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
+                int end = text.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (Character.isJavaIdentifierStart(c)) {
+                int end = i + 1;
+                while (end < n && Character.isJavaIdentifierPart(text.charAt(end))) {
+                    end++;
+                }
+                if (end - i == word.length() && text.startsWith(word, i)) {
+                    count++;
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return count;
+    }
+
+    /** Whether firstSight can matter for subjects of this event type (see {@link #analyse}). */
+    boolean firstSightMatters(String eventType) {
+        return firstSightTypes == null || firstSightTypes.contains(eventType);
     }
 
     /** The fields the rules read, in name order. */

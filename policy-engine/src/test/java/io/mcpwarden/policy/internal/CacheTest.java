@@ -37,10 +37,11 @@ public class CacheTest {
             for (int i = 0; i < 50; i++) {
                 assertEquals("x.test", p.judge(Events.tls("x.test")).get(0).reason());
             }
-            // first sight is never cached, the second judgement fills the cache
-            assertEquals(2, FIRED.get());
+            // no rule reads firstSight: the first sighting is decided once and cached (where a rule does read it,
+            // the first sighting is not cached and the second judgement fills the cache: KeyedDecisionsTest)
+            assertEquals(1, FIRED.get());
             p.judge(Events.tls("y.test"));
-            assertEquals(3, FIRED.get(), "another subject enters the engine");
+            assertEquals(2, FIRED.get(), "another subject enters the engine");
         }
     }
 

@@ -65,7 +65,7 @@ public class SilentProjectionsTest {
         files.put("r.drl", drl.getBytes(StandardCharsets.UTF_8));
         CompiledRules c = DrlCompiler.compile(files);
         assertTrue(c.ok(), c.errors().toString());
-        return new RuleSet(c.kieBase(), c.hash(), c.rules(), java.time.Instant.now());
+        return new RuleSet(c.kieBase(), c.hash(), c.rules(), java.time.Instant.now(), c.firstSightMentions());
     }
 
     private static String rule(String when) {
@@ -166,6 +166,65 @@ public class SilentProjectionsTest {
                 assertTrue(p.judge(KeyedDecisionsTest.dns(Events.CLIENT, "n" + i + ".test")).isEmpty());
             }
             assertEquals(50, SIDE_EFFECTS.get(), "a firing without a verdict is not silence");
+        }
+    }
+
+    @Test
+    void firstSightMattersOnlyWhereAPatternReadsIt() {
+        RuleSet shaped = compile(SHAPED); // "new": Subject( eventType == "tls", firstSight == true )
+        assertTrue(shaped.firstSightMatters("tls"));
+        assertTrue(!shaped.firstSightMatters("dns") && !shaped.firstSightMatters("http")
+                && !shaped.firstSightMatters("mcp"));
+        // read without an event type: it matters for all
+        assertTrue(compile(rule("Subject( firstSight == true )")).firstSightMatters("dns"));
+        // named anywhere else (here a consequence), or a set without projections: it matters for all
+        assertTrue(compile(HEAD + """
+                rule "x" when $s : Subject( eventType == "tls", firstSight == true ) then end
+                rule "y" when $s : Subject( eventType == "dns" ) then
+                    insert(Verdict.alert("y", "low", "first: " + $s.firstSight()));
+                end
+                """).firstSightMatters("dns"));
+        assertTrue(compile(rule("Subject( eventType == \"tls\" )\n    DnsEvent( )")).firstSightMatters("dns"));
+        // comments do not count; words in strings do
+        assertEquals(1, SilentProjections.mentions("a firstSight // firstSight\n/* firstSight */ firstSights", "firstSight"));
+        assertEquals(2, SilentProjections.mentions("x == \"http://a firstSight\" firstSight", "firstSight"));
+    }
+
+    @Test
+    void aFirstSightIsCachedWhereNoRuleCanTellIt(@TempDir Path tmp) {
+        Events.write(tmp.resolve("r.drl"), HEAD + """
+                rule "first-tls"
+                when
+                    $s : Subject( eventType == "tls", firstSight == true )
+                then
+                    SilentProjectionsTest.SIDE_EFFECTS.incrementAndGet();
+                    insert(Verdict.alert("first-tls", "info", $s.endpoint()));
+                end
+                rule "mcp-like-dns"
+                when
+                    $s : Subject( eventType == "dns", nameHasMcpToken == true )
+                then
+                    SilentProjectionsTest.SIDE_EFFECTS.incrementAndGet();
+                    insert(Verdict.alert("mcp-like-dns", "low", $s.host()));
+                end
+                """);
+        try (PolicyImpl p = new PolicyImpl(new PolicyConfig(tmp, null, false, Duration.ofMinutes(5), 10), 50)) {
+            SIDE_EFFECTS.set(0);
+            long e0 = p.rulesInForce().entries();
+            for (int i = 0; i < 5; i++) {
+                assertEquals(List.of("alert:mcp-like-dns:mcp.a.test:mcp.a.test"),
+                        describe(p.judge(KeyedDecisionsTest.dns(Events.CLIENT, "mcp.a.test"))));
+            }
+            assertEquals(1, SIDE_EFFECTS.get(), "a DNS first sighting is decided once, then cached");
+            assertEquals(1, p.rulesInForce().entries() - e0);
+            assertEquals(List.of("alert:first-tls:x.test:443:x.test:443"),
+                    describe(p.judge(KeyedDecisionsTest.tls(Events.CLIENT, "x.test", "192.0.2.1", 443))));
+            for (int i = 0; i < 3; i++) {
+                assertTrue(p.judge(KeyedDecisionsTest.tls(Events.CLIENT, "x.test", "192.0.2.1", 443)).isEmpty());
+            }
+            assertEquals(2, SIDE_EFFECTS.get());
+            assertEquals(3, p.rulesInForce().entries() - e0,
+                    "a TLS first sighting is not cached: the second sighting is decided again, then cached");
         }
     }
 
