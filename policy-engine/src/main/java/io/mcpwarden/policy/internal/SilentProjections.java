@@ -177,16 +177,9 @@ final class SilentProjections {
         while (i < n) {
             char c = expression.charAt(i);
             if (c == '"' || c == '\'') {
-                int end = i + 1;
-                while (end < n && expression.charAt(end) != c) {
-                    end += expression.charAt(end) == '\\' ? 2 : 1;
-                }
-                i = end + 1;
+                i = closingQuote(expression, i) + 1;
             } else if (Character.isJavaIdentifierStart(c)) {
-                int end = i + 1;
-                while (end < n && Character.isJavaIdentifierPart(expression.charAt(end))) {
-                    end++;
-                }
+                int end = wordEnd(expression, i);
                 String w = expression.substring(i, end);
                 if (FIELDS.containsKey(w)) {
                     fields.add(w);
@@ -214,11 +207,9 @@ final class SilentProjections {
         while (i < n) {
             char c = text.charAt(i);
             if (c == '"' || c == '\'') {
-                int end = i + 1;
-                while (end < n && text.charAt(end) != c) {
-                    end += text.charAt(end) == '\\' ? 2 : 1;
-                }
-                count += mentions(text.substring(i + 1, Math.min(end, n)).replace("//", "  ").replace("/*", "  "), word);
+                int end = closingQuote(text, i);
+                String literal = text.substring(i + 1, Math.min(end, n));
+                count += mentions(literal.replace("//", "  ").replace("/*", "  "), word);
                 i = end + 1;
             } else if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
                 int end = text.indexOf('\n', i);
@@ -227,10 +218,7 @@ final class SilentProjections {
                 int end = text.indexOf("*/", i + 2);
                 i = end < 0 ? n : end + 2;
             } else if (Character.isJavaIdentifierStart(c)) {
-                int end = i + 1;
-                while (end < n && Character.isJavaIdentifierPart(text.charAt(end))) {
-                    end++;
-                }
+                int end = wordEnd(text, i);
                 if (end - i == word.length() && text.startsWith(word, i)) {
                     count++;
                 }
@@ -240,6 +228,25 @@ final class SilentProjections {
             }
         }
         return count;
+    }
+
+    /** The index of the quote that closes the literal opened at {@code open} (or the length: unclosed). */
+    private static int closingQuote(String text, int open) {
+        char q = text.charAt(open);
+        int i = open + 1;
+        while (i < text.length() && text.charAt(i) != q) {
+            i += text.charAt(i) == '\\' ? 2 : 1;
+        }
+        return Math.min(i, text.length());
+    }
+
+    /** The end of the identifier that starts at {@code start}. */
+    private static int wordEnd(String text, int start) {
+        int i = start + 1;
+        while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     /** Whether firstSight can matter for subjects of this event type (see {@link #analyse}). */
