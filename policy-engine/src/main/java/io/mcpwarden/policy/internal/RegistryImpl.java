@@ -85,19 +85,33 @@ final class RegistryImpl implements Registry {
         }
         String cached = lookalikes.get(host);
         if (cached == null) {
-            cached = "";
-            for (Entry e : entries) {
-                if (Lookalike.imitatesAny(host, e.patterns())) {
-                    cached = e.server().name();
-                    break;
-                }
-            }
+            cached = imitated(host);
             if (lookalikes.size() >= LOOKALIKE_CACHE_MAX) {
                 lookalikes.clear();
             }
             lookalikes.put(host, cached);
         }
         return cached.isEmpty() ? Optional.empty() : Optional.of(cached);
+    }
+
+    /**
+     * {@link #lookalikeOf} of a host already normalised, without its cache (for callers that keep their own, as
+     * the subject computation does): the name of the first server the host imitates, or "".
+     */
+    String lookalikeOfNormalised(String host) {
+        if (host.isEmpty() || entries.isEmpty() || isAddress(host) || matchEntry(host, 0, null).isPresent()) {
+            return "";
+        }
+        return imitated(host);
+    }
+
+    private String imitated(String host) {
+        for (Entry e : entries) {
+            if (Lookalike.imitatesAny(host, e.patterns())) {
+                return e.server().name();
+            }
+        }
+        return "";
     }
 
     static boolean isAddress(String host) {

@@ -41,7 +41,7 @@ final class Subjects {
         }
         NameFacts f = names.get(host);
         if (f == null) {
-            f = new NameFacts(registry.lookalikeOf(host).orElse(""), hasMcpToken(host));
+            f = new NameFacts(registry.lookalikeOfNormalised(host), hasMcpToken(host));
             if (names.size() >= NAME_FACTS_MAX) {
                 names.clear();
             }
