@@ -145,6 +145,13 @@ final class RunCommand implements Callable<Integer> {
         systemd.send("READY=1\nSTATUS=capturing on " + iface);
     }
 
+    /** The key log's follower (if any) holds the file open: closed on every way out of {@link #call}. */
+    private static void closeFollower(KeyLogOptions.Choice keys) {
+        if (keys.follower() != null) {
+            keys.follower().close();
+        }
+    }
+
     private int call(CliEnv env, io.mcpwarden.policy.Policy policy, ReloadableSiem siem) {
         if (snaplen < 64 || snaplen > LiveCapture.MAX_SNAPLEN) {
             env.err().println("error: --snaplen must be between 64 and " + LiveCapture.MAX_SNAPLEN + ", not " + snaplen);
@@ -163,6 +170,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             cap = LiveCapture.open(iface, bpf, snaplen, READ_TIMEOUT_MILLIS);
         } catch (IOException | RuntimeException e) {
+            closeFollower(keys);
             env.err().println("run: cannot capture on " + iface + ": " + e.getMessage());
             return ExitCodes.IO_ERROR;
         }
@@ -173,6 +181,7 @@ final class RunCommand implements Callable<Integer> {
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             InspectCommand.closeQuietly(cap);
+            closeFollower(keys);
             env.err().println("run: cannot write events to " + events + ": " + InspectCommand.describe(e));
             return ExitCodes.IO_ERROR;
         }
@@ -201,9 +210,7 @@ final class RunCommand implements Callable<Integer> {
             unregister.run();
             sink.close();
             console.clear();
-            if (keys.follower() != null) {
-                keys.follower().close();
-            }
+            closeFollower(keys);
         }
         systemd.send("STOPPING=1\nSTATUS=stopped");
         progress.stop(s);
