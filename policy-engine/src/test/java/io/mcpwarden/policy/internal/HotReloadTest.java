@@ -116,7 +116,13 @@ class HotReloadTest {
             assertNull(thrown.get());
             assertTrue(problems.isEmpty(), problems.size() + " problems, first: " + problems.peek());
             assertTrue(judged.get() > 100, "events judged during the swaps: " + judged.get());
-            List<RulesEvent> events = p.drainRulesEvents();
+            // a set is in force (its hash visible) a moment before its "loaded" event is queued: collect until the
+            // last one is there
+            List<RulesEvent> events = new java.util.ArrayList<>(p.drainRulesEvents());
+            await(() -> {
+                events.addAll(p.drainRulesEvents());
+                return events.stream().filter(e -> e.action().equals("loaded")).count() >= 101;
+            }, 5_000, "101 loaded events, got " + events.size());
             assertEquals(101, events.stream().filter(e -> e.action().equals("loaded")).count(), events.toString());
             assertEquals(0, events.stream().filter(e -> e.action().equals("rejected")).count(), events.toString());
             assertTrue(p.ruleFailures().isEmpty(), p.ruleFailures().toString());
