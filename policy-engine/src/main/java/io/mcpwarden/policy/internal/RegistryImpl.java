@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Immutable registry index: exact hosts in a hash map, wildcard patterns in a map keyed by the domain suffix they
@@ -16,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RegistryImpl implements Registry {
     static final RegistryImpl EMPTY = new RegistryImpl(List.of(), List.of(), "");
-    private static final int LOOKALIKE_CACHE_MAX = 10_000;
 
     /** One server with its parsed patterns and address ranges. */
     record Entry(int index, RegisteredServer server, List<HostPattern> patterns, List<Cidr> ranges) {
@@ -27,7 +25,6 @@ final class RegistryImpl implements Registry {
     private final Map<String, List<Entry>> exact = new HashMap<>();
     private final Map<String, List<Entry>> wildcard = new HashMap<>();
     private final String hash;
-    private final Map<String, String> lookalikes = new ConcurrentHashMap<>();
 
     RegistryImpl(List<RegisteredServer> servers, List<Entry> entries, String hash) {
         this.servers = List.copyOf(servers);
@@ -79,33 +76,18 @@ final class RegistryImpl implements Registry {
 
     @Override
     public Optional<String> lookalikeOf(String rawHost) {
-        String host = HostPattern.normaliseHost(rawHost);
-        if (host.isEmpty() || entries.isEmpty() || isAddress(host) || matchEntry(host, 0, null).isPresent()) {
-            return Optional.empty();
-        }
-        String cached = lookalikes.get(host);
-        if (cached == null) {
-            cached = imitated(host);
-            if (lookalikes.size() >= LOOKALIKE_CACHE_MAX) {
-                lookalikes.clear();
-            }
-            lookalikes.put(host, cached);
-        }
-        return cached.isEmpty() ? Optional.empty() : Optional.of(cached);
+        String name = lookalikeOfNormalised(HostPattern.normaliseHost(rawHost));
+        return name.isEmpty() ? Optional.empty() : Optional.of(name);
     }
 
     /**
-     * {@link #lookalikeOf} of a host already normalised, without its cache (for callers that keep their own, as
-     * the subject computation does): the name of the first server the host imitates, or "".
+     * {@link #lookalikeOf} of a host already normalised: the name of the first server the host imitates, or "".
+     * Not cached here: the subject computation keeps it per name with the name's other facts.
      */
     String lookalikeOfNormalised(String host) {
         if (host.isEmpty() || entries.isEmpty() || isAddress(host) || matchEntry(host, 0, null).isPresent()) {
             return "";
         }
-        return imitated(host);
-    }
-
-    private String imitated(String host) {
         for (Entry e : entries) {
             if (Lookalike.imitatesAny(host, e.patterns())) {
                 return e.server().name();
@@ -113,6 +95,7 @@ final class RegistryImpl implements Registry {
         }
         return "";
     }
+
 
     static boolean isAddress(String host) {
         if (host.indexOf(':') >= 0) {

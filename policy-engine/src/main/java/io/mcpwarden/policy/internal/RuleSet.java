@@ -39,11 +39,7 @@ final class RuleSet {
     /** Times the engine was entered (for tests and benchmarks). */
     private final AtomicLong entries = new AtomicLong();
 
-    RuleSet(KieBase kieBase, String hash, int rules, Instant loadedAt) {
-        this(kieBase, hash, rules, loadedAt, -1);
-    }
-
-    /** {@code firstSightMentions}: see {@link CompiledRules}. */
+    /** {@code firstSightMentions}: see {@link CompiledRules} (-1: not counted). */
     RuleSet(KieBase kieBase, String hash, int rules, Instant loadedAt, int firstSightMentions) {
         this.kieBase = kieBase;
         this.hash = hash;
@@ -56,7 +52,7 @@ final class RuleSet {
 
     /** The set of no rules, with the hash of no files. */
     static RuleSet empty() {
-        return new RuleSet(null, Hashes.ofFiles(new TreeMap<>()), 0, Instant.now());
+        return new RuleSet(null, Hashes.ofFiles(new TreeMap<>()), 0, Instant.now(), -1);
     }
 
     /** The verdicts of one firing, how many rules fired (a consequence that threw counts) and what went wrong. */
