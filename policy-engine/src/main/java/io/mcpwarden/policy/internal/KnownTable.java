@@ -38,7 +38,7 @@ final class KnownTable {
     private static final int INITIAL_CAPACITY = 1 << 10;
 
     /** What {@link #get} answers for a valid decision without verdicts. */
-    static final PolicyImpl.Known NO_VERDICTS = new PolicyImpl.Known("", "", List.of(), 0, 0);
+    static final PolicyImpl.Known NO_VERDICTS = new PolicyImpl.Known("", "", List.of());
 
     private final int max;
     private long[] slots;
@@ -130,17 +130,20 @@ final class KnownTable {
         }
     }
 
-    /** Remembers {@code known} under {@code key}, replacing what was there. */
-    synchronized void put(Fingerprint key, PolicyImpl.Known known) {
+    /**
+     * Remembers {@code known} under {@code key}, replacing what was there, valid until {@code expiresNanos} (in
+     * {@link System#nanoTime} terms) within first-sight epoch {@code epoch}.
+     */
+    synchronized void put(Fingerprint key, PolicyImpl.Known known, long expiresNanos, int epoch) {
         if (size >= max) {
             allocate(INITIAL_CAPACITY);
         } else if (2 * (size + 1) > mask + 1) {
             grow();
         }
-        insert(key.a(), key.b(), known);
+        insert(key.a(), key.b(), known, expiresNanos, ((long) epoch << 1) | (known.verdicts().isEmpty() ? 0 : 1));
     }
 
-    private void insert(long a, long b, PolicyImpl.Known known) {
+    private void insert(long a, long b, PolicyImpl.Known known, long expiresNanos, long meta) {
         for (int i = (int) a & mask; ; i = (i + 1) & mask) {
             int w = i * WORDS;
             boolean free = slots[w] == 0 && slots[w + 1] == 0;
@@ -150,8 +153,8 @@ final class KnownTable {
                 }
                 slots[w] = a;
                 slots[w + 1] = b;
-                slots[w + 2] = known.expiresNanos();
-                slots[w + 3] = ((long) known.firstSightEpoch() << 1) | (known.verdicts().isEmpty() ? 0 : 1);
+                slots[w + 2] = expiresNanos;
+                slots[w + 3] = meta;
                 values[i] = known;
                 return;
             }
@@ -164,7 +167,8 @@ final class KnownTable {
         allocate(oldValues.length * 2);
         for (int i = 0; i < oldValues.length; i++) {
             if (oldValues[i] != null) {
-                insert(oldSlots[i * WORDS], oldSlots[i * WORDS + 1], oldValues[i]);
+                int w = i * WORDS;
+                insert(oldSlots[w], oldSlots[w + 1], oldValues[i], oldSlots[w + 2], oldSlots[w + 3]);
             }
         }
     }

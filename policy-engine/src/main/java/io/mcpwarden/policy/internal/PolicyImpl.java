@@ -67,17 +67,11 @@ public final class PolicyImpl implements Policy {
     }
 
     /**
-     * The decision for an event key: the parts of its subject a verdict shows and a copy of the subject's cache
-     * entry (kept flat). Valid while that entry is fresh and the first-sight memory is in the epoch the subject
-     * was computed in (so that the subject is still not a first sight): {@link KnownTable} keeps the expiry and
-     * the epoch beside the key.
+     * The decision for an event key: the parts of its subject a verdict shows and its verdicts. {@link KnownTable}
+     * keeps beside the key how long it is valid: while the subject's cache entry is fresh and the first-sight
+     * memory is in the epoch the subject was computed in (so that the subject is still not a first sight).
      */
-    record Known(String endpoint, String eventType, List<Verdict> verdicts, long expiresNanos,
-                 int firstSightEpoch) {
-        Known(Subject subject, Cached decision, int firstSightEpoch) {
-            this(subject.endpoint(), subject.eventType(), decision.verdicts(), decision.expiresNanos(),
-                    firstSightEpoch);
-        }
+    record Known(String endpoint, String eventType, List<Verdict> verdicts) {
     }
 
     private final PolicyConfig config;
@@ -191,7 +185,8 @@ public final class PolicyImpl implements Policy {
             st.cache().put(subject, decision);
         }
         if (key != null) {
-            st.known().put(key, new Known(subject, decision, epoch));
+            st.known().put(key, new Known(subject.endpoint(), subject.eventType(), decision.verdicts()),
+                    decision.expiresNanos(), epoch);
         }
         return stamp(event, subject.endpoint(), subject.eventType(), st.rules().hash, decision.verdicts());
     }

@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KnownTableTest {
     private static final long FAR = Long.MAX_VALUE / 2;
 
-    private static PolicyImpl.Known known(String endpoint, boolean verdicts, long expires, int epoch) {
+    private static PolicyImpl.Known known(String endpoint, boolean verdicts) {
         return new PolicyImpl.Known(endpoint, "dns",
-                verdicts ? List.of(Verdict.alert("r", "low", endpoint)) : List.of(), expires, epoch);
+                verdicts ? List.of(Verdict.alert("r", "low", endpoint)) : List.of());
     }
 
     private static KnownTable.Fingerprint dns(String name) {
@@ -50,12 +50,12 @@ class KnownTableTest {
         KnownTable t = new KnownTable(1000);
         KnownTable.Fingerprint k = dns("x.test");
         assertNull(t.get(k, 0, 0));
-        PolicyImpl.Known withVerdicts = known("x.test", true, 1_000, 3);
-        t.put(k, withVerdicts);
+        PolicyImpl.Known withVerdicts = known("x.test", true);
+        t.put(k, withVerdicts, 1_000, 3);
         assertSame(withVerdicts, t.get(k, 3, 999));
         assertNull(t.get(k, 3, 1_000), "expired");
         assertNull(t.get(k, 4, 0), "another first-sight epoch");
-        t.put(k, known("x.test", false, 2_000, 4));
+        t.put(k, known("x.test", false), 2_000, 4);
         assertSame(KnownTable.NO_VERDICTS, t.get(k, 4, 1_500), "replaced; no verdicts");
         assertEquals(1, t.size());
     }
@@ -65,7 +65,7 @@ class KnownTableTest {
         KnownTable t = new KnownTable(50_000);
         int start = t.capacity();
         for (int i = 0; i < 50_000; i++) {
-            t.put(dns("n" + i + ".test"), known("n" + i + ".test", i % 2 == 0, FAR, 0));
+            t.put(dns("n" + i + ".test"), known("n" + i + ".test", i % 2 == 0), FAR, 0);
         }
         assertEquals(50_000, t.size());
         assertTrue(t.capacity() >= 100_000, "at most half full: " + t.capacity());
@@ -77,7 +77,7 @@ class KnownTableTest {
                 assertSame(KnownTable.NO_VERDICTS, k);
             }
         }
-        t.put(dns("one-more.test"), known("one-more.test", true, FAR, 0));
+        t.put(dns("one-more.test"), known("one-more.test", true), FAR, 0);
         assertEquals(1, t.size(), "full: emptied, then the new entry");
         assertEquals(start, t.capacity());
         assertNull(t.get(dns("n0.test"), 0, 0));
