@@ -3,6 +3,7 @@ package io.mcpwarden.it;
 import static io.mcpwarden.it.Tls12DecryptionTest.canConnect;
 import static io.mcpwarden.it.Tls12DecryptionTest.freePort;
 import static io.mcpwarden.it.Tls12DecryptionTest.sClient;
+import static io.mcpwarden.it.Tls12DecryptionTest.sServer;
 import static io.mcpwarden.it.Tls12DecryptionTest.selfSigned;
 import static io.mcpwarden.it.Tls12DecryptionTest.start;
 import static io.mcpwarden.it.Tls12DecryptionTest.waitFor;
@@ -47,8 +48,7 @@ class LiveKeyLogDecryptionTest {
         List<String> sent = new ArrayList<>();
         try {
             waitFor(() -> Files.readString(runLog).contains("capturing on lo"), "warden run to capture");
-            server = start(dir, "s_server.log", "openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
-                    cert.toString(), "-key", key.toString(), "-www", "-quiet");
+            server = sServer(dir, port, cert, key);
             waitFor(() -> canConnect(port), "s_server to accept");
             for (int i = 1; i <= 3; i++) {
                 String url = "/live-" + i;

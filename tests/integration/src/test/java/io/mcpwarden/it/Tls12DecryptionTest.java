@@ -39,8 +39,7 @@ class Tls12DecryptionTest {
         Files.deleteIfExists(pcap);
         selfSigned(dir, cert, key);
         int port = freePort();
-        Process server = start(dir, "s_server.log", "openssl", "s_server", "-accept", "127.0.0.1:" + port,
-                "-cert", cert.toString(), "-key", key.toString(), "-www", "-quiet");
+        Process server = sServer(dir, port, cert, key);
         Process dump = start(dir, "tcpdump.log", "tcpdump", "-i", "lo", "-U", "-n", "-w", pcap.toString(),
                 "tcp port " + port);
         try {
@@ -109,6 +108,12 @@ class Tls12DecryptionTest {
     static Process start(Path dir, String log, String... cmd) throws IOException {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    /** OpenSSL's test server on 127.0.0.1:{@code port}, answering each request with a status page. */
+    static Process sServer(Path dir, int port, Path cert, Path key) throws IOException {
+        return start(dir, "s_server.log", "openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+                cert.toString(), "-key", key.toString(), "-www", "-quiet");
     }
 
     static int freePort() throws IOException {

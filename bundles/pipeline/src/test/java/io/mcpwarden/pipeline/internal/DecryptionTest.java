@@ -272,13 +272,9 @@ class DecryptionTest {
 
     static PacketRecord copyOf(PacketRecord r) {
         PacketRecord c = new PacketRecord();
+        MemorySource.copy(r, c);
         c.data = Arrays.copyOfRange(r.data, r.offset, r.offset + r.caplen);
         c.offset = 0;
-        c.caplen = r.caplen;
-        c.origLen = r.origLen;
-        c.linkType = r.linkType;
-        c.tsNanos = r.tsNanos;
-        c.fileOffset = r.fileOffset;
         return c;
     }
 

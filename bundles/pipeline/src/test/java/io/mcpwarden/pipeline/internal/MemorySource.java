@@ -42,15 +42,19 @@ class MemorySource implements PacketSource {
         if (i >= packets.size()) {
             return false;
         }
-        PacketRecord r = packets.get(i++);
-        into.data = r.data;
-        into.offset = r.offset;
-        into.caplen = r.caplen;
-        into.origLen = r.origLen;
-        into.linkType = r.linkType;
-        into.tsNanos = r.tsNanos;
-        into.fileOffset = r.fileOffset;
+        copy(packets.get(i++), into);
         return true;
+    }
+
+    /** Every field of {@code from} into {@code into} (the frame buffer is shared, not copied). */
+    static void copy(PacketRecord from, PacketRecord into) {
+        into.data = from.data;
+        into.offset = from.offset;
+        into.caplen = from.caplen;
+        into.origLen = from.origLen;
+        into.linkType = from.linkType;
+        into.tsNanos = from.tsNanos;
+        into.fileOffset = from.fileOffset;
     }
 
     @Override
