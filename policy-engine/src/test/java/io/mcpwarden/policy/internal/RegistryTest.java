@@ -5,6 +5,7 @@ import io.mcpwarden.policy.RuleError;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,9 +65,22 @@ class RegistryTest {
                     protocol_versions: ["2025-11-25"]
                     clients: [claude-code]
                     tools: [search]
-                    notes: text
+                    notes: 42
                 """);
         var s = r.servers().get(0);
+        assertEquals("42", s.notes(), "a number where text belongs is its text");
+        assertEquals(List.of("search"), s.tools());
+        assertEquals(List.of("claude-code", "codex"), registry("""
+                servers:
+                  - name: one
+                    endpoint: one.example.test
+                    clients: claude-code
+                  - name: two
+                    endpoint: two.example.test
+                    clients: [claude-code, codex]
+                  -
+                """).servers().stream().flatMap(x -> x.clients().stream()).distinct().toList(),
+                "a single value is a one-item list; an empty entry is skipped");
         assertEquals("team", s.owner());
         assertEquals(2, s.ipRanges().size());
         assertEquals(Optional.of("full"), name(r, "edge.example.test", 443, null), "sni names match by host");
@@ -139,8 +153,14 @@ class RegistryTest {
                 message("servers: tools.example.test\n"));
         assertEquals("server entry 2 must be a mapping with at least 'name' and 'endpoint'",
                 message("servers:\n  - name: a\n    endpoint: a.test\n  - tools.example.test\n"));
-        assertEquals("item 1 of 'tools' must be text, not a mapping",
+        assertEquals("'tools' must be a list of text, not a mapping",
                 message("servers:\n  - name: a\n    endpoint: a.test\n    tools:\n      x: 1\n"));
+        assertEquals("item 2 of 'tools' must be text, not a mapping",
+                message("servers:\n  - name: a\n    endpoint: a.test\n    tools: [x, {y: 1}]\n"));
+        assertEquals("unknown top-level field 'server' (the registry has one: servers)",
+                message("server:\n  - name: a\n    endpoint: a.test\n"));
+        assertEquals("'endpoint' given twice in server entry 1",
+                message("servers:\n  - name: a\n    endpoint: a.test\n    endpoint: b.test\n"));
         assertEquals("'name' must be text, not a list",
                 message("servers:\n  - name: [a, b]\n    endpoint: a.test\n"));
     }
