@@ -23,35 +23,101 @@ final class Lookalike {
     private Lookalike() {
     }
 
+    /**
+     * A registered host, split and reduced to skeletons once, when the registry is read.
+     *
+     * @param host  the registered host (wildcard base without "*.")
+     * @param exact whether it is an exact host (not a wildcard base)
+     */
+    record Target(String host, boolean exact, String[] labels, String parent, String firstSkeleton,
+                  String brand, String tld, String brandSkeleton) {
+        static Target of(String host, boolean exact) {
+            String[] l = Lookalike.labels(host);
+            String brand = l.length >= 2 ? l[l.length - 2] : "";
+            return new Target(host, exact, l, Lookalike.parent(host), skeleton(l[0]), brand,
+                    l.length >= 2 ? l[l.length - 1] : "", skeleton(brand));
+        }
+    }
+
+    /** A host under test: its labels, with the skeletons computed at most once however many targets it meets. */
+    private static final class Name {
+        final String host;
+        final String[] labels;
+        private String parent;
+        private String firstSkeleton;
+        private String brandSkeleton;
+
+        Name(String host) {
+            this.host = host;
+            this.labels = labels(host);
+        }
+
+        String parent() {
+            return parent == null ? parent = Lookalike.parent(host) : parent;
+        }
+
+        String firstSkeleton() {
+            return firstSkeleton == null ? firstSkeleton = skeleton(labels[0]) : firstSkeleton;
+        }
+
+        String brandSkeleton() {
+            return brandSkeleton == null ? brandSkeleton = skeleton(labels[labels.length - 2]) : brandSkeleton;
+        }
+    }
+
     /** @param rHost registered host (wildcard base without "*."), @param exact whether it is an exact host */
     static boolean imitates(String host, String rHost, boolean exact) {
-        if (host.equals(rHost)) {
+        return imitates(new Name(host), Target.of(rHost, exact));
+    }
+
+    private static boolean imitates(Name n, Target r) {
+        if (n.host.equals(r.host())) {
             return false;
         }
-        String[] h = host.split("\\.");
-        String[] r = rHost.split("\\.");
-        if (exact && h.length == r.length && h.length >= 2 && parent(host).equals(parent(rHost))
-                && !h[0].equals(r[0]) && similar(h[0], r[0])) {
+        String[] h = n.labels;
+        if (r.exact() && h.length == r.labels().length && h.length >= 2 && !h[0].equals(r.labels()[0])
+                && n.parent().equals(r.parent()) && similar(h[0], n.firstSkeleton(), r.labels()[0], r.firstSkeleton())) {
             return true;
         }
-        if (h.length >= 2 && r.length >= 2) {
+        if (h.length >= 2 && r.labels().length >= 2) {
             String hb = h[h.length - 2];
-            String rb = r[r.length - 2];
-            boolean sameRegistrable = hb.equals(rb) && h[h.length - 1].equals(r[r.length - 1]);
-            if (!sameRegistrable && (hb.equals(rb) || similar(hb, rb))) {
-                return true;
+            boolean sameBrand = hb.equals(r.brand());
+            if (sameBrand) {
+                return !h[h.length - 1].equals(r.tld()); // same brand under another parent; else same registrable
             }
+            return similar(hb, n.brandSkeleton(), r.brand(), r.brandSkeleton());
         }
         return false;
     }
 
-    static boolean imitatesAny(String host, List<HostPattern> patterns) {
-        for (HostPattern p : patterns) {
-            if (imitates(host, p.host(), !p.wildcard())) {
-                return true;
+    /** The index of the first group of targets that {@code host} imitates one of, or -1. */
+    static int firstImitated(String host, List<List<Target>> groups) {
+        Name n = new Name(host);
+        for (int i = 0; i < groups.size(); i++) {
+            for (Target t : groups.get(i)) {
+                if (imitates(n, t)) {
+                    return i;
+                }
             }
         }
-        return false;
+        return -1;
+    }
+
+    /** The labels of a host, split on '.' (no regular expression). */
+    static String[] labels(String host) {
+        int count = 1;
+        for (int i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+            count++;
+        }
+        String[] out = new String[count];
+        int start = 0;
+        for (int k = 0; k < count - 1; k++) {
+            int dot = host.indexOf('.', start);
+            out[k] = host.substring(start, dot);
+            start = dot + 1;
+        }
+        out[count - 1] = host.substring(start);
+        return out;
     }
 
     private static String parent(String host) {
@@ -60,11 +126,14 @@ final class Lookalike {
     }
 
     static boolean similar(String a, String b) {
+        return similar(a, skeleton(a), b, skeleton(b));
+    }
+
+    /** {@link #similar(String, String)} with the labels' skeletons given. */
+    private static boolean similar(String a, String sa, String b, String sb) {
         if (a.equals(b)) {
             return false;
         }
-        String sa = skeleton(a);
-        String sb = skeleton(b);
         if (sa.equals(sb)) {
             return true;
         }

@@ -25,6 +25,8 @@ final class RegistryImpl implements Registry {
     private final Map<String, List<Entry>> exact = new HashMap<>();
     private final Map<String, List<Entry>> wildcard = new HashMap<>();
     private final String hash;
+    /** Per entry, in order: the look-alike targets of its host patterns. */
+    private final List<List<Lookalike.Target>> targets = new ArrayList<>();
 
     RegistryImpl(List<RegisteredServer> servers, List<Entry> entries, String hash) {
         this.servers = List.copyOf(servers);
@@ -34,6 +36,7 @@ final class RegistryImpl implements Registry {
             for (HostPattern p : e.patterns()) {
                 (p.wildcard() ? wildcard : exact).computeIfAbsent(p.host(), k -> new ArrayList<>()).add(e);
             }
+            targets.add(e.patterns().stream().map(p -> Lookalike.Target.of(p.host(), !p.wildcard())).toList());
         }
     }
 
@@ -88,12 +91,8 @@ final class RegistryImpl implements Registry {
         if (host.isEmpty() || entries.isEmpty() || isAddress(host) || matchEntry(host, 0, null).isPresent()) {
             return "";
         }
-        for (Entry e : entries) {
-            if (Lookalike.imitatesAny(host, e.patterns())) {
-                return e.server().name();
-            }
-        }
-        return "";
+        int i = Lookalike.firstImitated(host, targets);
+        return i < 0 ? "" : entries.get(i).server().name();
     }
 
 
