@@ -5,13 +5,16 @@ import io.mcpwarden.model.FlowRef;
 import io.mcpwarden.model.HttpEvent;
 import io.mcpwarden.model.TlsEvent;
 import io.mcpwarden.model.WardenEvent;
+import io.mcpwarden.policy.facts.Subject;
 
 import java.security.SecureRandom;
 import java.util.List;
 
 /**
- * The decisions known for the name fields of DNS query, TLS and HTTP events (their {@link #key key}): what lets a
- * repeated name be judged without computing its subject. One table per rule-set state.
+ * Decisions by fingerprint. Two per rule-set state: one keyed by the name fields of DNS query, TLS and HTTP
+ * events (their {@link #key(WardenEvent) key}), which lets a repeated name be judged without computing its
+ * subject; one keyed by the whole {@link #key(Subject) subject}, the decision per (endpoint, client) that another
+ * spelling of a name, and an MCP event, find.
  *
  * <p>Built for the per-event path, which is memory-bound while the pipeline streams packets through the caches:
  * the key is a 128-bit fingerprint hashed straight from the event's strings (no key string is built), and an
@@ -20,9 +23,8 @@ import java.util.List;
  * seeded per process from {@link SecureRandom}: two different keys share one with probability about
  * 2<sup>-128</sup>, and without the seed nobody can choose names that do.
  *
- * <p>Open addressing with linear probing, at most half full; it starts small, doubles, and is emptied as a whole
- * when it holds {@code max} entries (as the subject cache is). Thread-safe by one monitor: the events of a run
- * are judged on one thread, so it is uncontended.
+ * <p>A {@link FingerprintTable}: emptied as a whole when it holds {@code max} entries. Thread-safe by one
+ * monitor: the events of a run are judged on one thread, so it is uncontended.
  */
 final class KnownTable {
     private static final long SEED1;
@@ -34,17 +36,11 @@ final class KnownTable {
         SEED2 = r.nextLong();
     }
 
-    private static final int WORDS = 4; // fingerprint a, b, expiresNanos, epoch << 1 | has verdicts
-    private static final int INITIAL_CAPACITY = 1 << 10;
-
     /** What {@link #get} answers for a valid decision without verdicts. */
     static final PolicyImpl.Known NO_VERDICTS = new PolicyImpl.Known("", "", List.of());
 
-    private final int max;
-    private long[] slots;
-    private PolicyImpl.Known[] values;
-    private int mask;
-    private int size;
+    /** Per key: word 0 the expiry (nanoTime), word 1 the first-sight epoch << 1 | has verdicts. */
+    private final FingerprintTable<PolicyImpl.Known> table;
 
     /** A key's 128-bit fingerprint. */
     record Fingerprint(long a, long b) {
@@ -52,15 +48,7 @@ final class KnownTable {
 
     /** A table of at most {@code max} entries. */
     KnownTable(int max) {
-        this.max = max;
-        allocate(INITIAL_CAPACITY);
-    }
-
-    private void allocate(int capacity) {
-        slots = new long[capacity * WORDS];
-        values = new PolicyImpl.Known[capacity];
-        mask = capacity - 1;
-        size = 0;
+        this.table = new FingerprintTable<>(max);
     }
 
     /**
@@ -100,9 +88,7 @@ final class KnownTable {
         } else {
             return null;
         }
-        a = fmix(a);
-        b = fmix(b);
-        return new Fingerprint(a == 0 && b == 0 ? 1 : a, b); // (0, 0) marks a free slot
+        return done(a, b);
     }
 
     /**
@@ -111,23 +97,21 @@ final class KnownTable {
      * read), else the decision; null when there is none.
      */
     synchronized PolicyImpl.Known get(Fingerprint key, int epoch, long nowNanos) {
-        long a = key.a();
-        long b = key.b();
-        for (int i = (int) a & mask; ; i = (i + 1) & mask) {
-            int w = i * WORDS;
-            long s1 = slots[w];
-            long s2 = slots[w + 1];
-            if (s1 == a && s2 == b) {
-                long meta = slots[w + 3];
-                if (slots[w + 2] - nowNanos <= 0 || (int) (meta >>> 1) != epoch) {
-                    return null;
-                }
-                return (meta & 1) == 0 ? NO_VERDICTS : values[i];
-            }
-            if (s1 == 0 && s2 == 0) {
-                return null;
-            }
+        int i = table.find(key.a(), key.b());
+        if (i < 0) {
+            return null;
         }
+        long meta = table.word(i, 1);
+        if (table.word(i, 0) - nowNanos <= 0 || (int) (meta >>> 1) != epoch) {
+            return null;
+        }
+        return (meta & 1) == 0 ? NO_VERDICTS : table.value(i);
+    }
+
+    /** When the decision under {@code key} expires ({@link System#nanoTime} terms); {@code nowNanos} if none. */
+    synchronized long expiresNanos(Fingerprint key, long nowNanos) {
+        int i = table.find(key.a(), key.b());
+        return i < 0 ? nowNanos : table.word(i, 0);
     }
 
     /**
@@ -135,50 +119,52 @@ final class KnownTable {
      * {@link System#nanoTime} terms) within first-sight epoch {@code epoch}.
      */
     synchronized void put(Fingerprint key, PolicyImpl.Known known, long expiresNanos, int epoch) {
-        if (size >= max) {
-            allocate(INITIAL_CAPACITY);
-        } else if (2 * (size + 1) > mask + 1) {
-            grow();
-        }
-        insert(key.a(), key.b(), known, expiresNanos, ((long) epoch << 1) | (known.verdicts().isEmpty() ? 0 : 1));
-    }
-
-    private void insert(long a, long b, PolicyImpl.Known known, long expiresNanos, long meta) {
-        for (int i = (int) a & mask; ; i = (i + 1) & mask) {
-            int w = i * WORDS;
-            boolean free = slots[w] == 0 && slots[w + 1] == 0;
-            if (free || slots[w] == a && slots[w + 1] == b) {
-                if (free) {
-                    size++;
-                }
-                slots[w] = a;
-                slots[w + 1] = b;
-                slots[w + 2] = expiresNanos;
-                slots[w + 3] = meta;
-                values[i] = known;
-                return;
-            }
-        }
-    }
-
-    private void grow() {
-        long[] oldSlots = slots;
-        PolicyImpl.Known[] oldValues = values;
-        allocate(oldValues.length * 2);
-        for (int i = 0; i < oldValues.length; i++) {
-            if (oldValues[i] != null) {
-                int w = i * WORDS;
-                insert(oldSlots[w], oldSlots[w + 1], oldValues[i], oldSlots[w + 2], oldSlots[w + 3]);
-            }
-        }
+        boolean verdicts = !known.verdicts().isEmpty();
+        table.put(key.a(), key.b(), expiresNanos, ((long) epoch << 1) | (verdicts ? 1 : 0), verdicts ? known : null);
     }
 
     synchronized int size() {
-        return size;
+        return table.size();
     }
 
     synchronized int capacity() {
-        return values.length;
+        return table.capacity();
+    }
+
+    /**
+     * The fingerprint of every field of a subject: the key of a decision per subject, which the rules see whole
+     * (a record component missing here would merge subjects the rules tell apart; a test checks each one).
+     */
+    static Fingerprint key(Subject s) {
+        long a = mixInt(SEED1, 'S');
+        long b = mixInt(SEED2, 'S');
+        for (String f : new String[] {s.eventType(), s.host(), s.path(), s.endpoint(), s.registryName(),
+                s.lookalikeOf(), s.protocolVersion(), s.clientName(), s.clientIp()}) {
+            a = mixString(a, f);
+            b = mixString2(b, f);
+        }
+        int bits = (s.registered() ? 1 : 0) | (s.registryTerms() ? 2 : 0) | (s.firstSight() ? 4 : 0)
+                | (s.encrypted() ? 8 : 0) | (s.nameHasMcpToken() ? 16 : 0) | (s.deprecatedVersion() ? 32 : 0);
+        a = mixInt(mixInt(a, s.port()), bits);
+        b = mixInt(mixInt(b, s.port()), bits);
+        return done(a, b);
+    }
+
+    /** The fingerprint of a tag and one string (for the name memories of {@link Subjects}). */
+    static Fingerprint key(int tag, String s) {
+        return done(mixString(mixInt(SEED1, tag), s), mixString2(mixInt(SEED2, tag), s));
+    }
+
+    /** The fingerprint of a tag and two strings. */
+    static Fingerprint key(int tag, String s1, String s2) {
+        return done(mixString(mixString(mixInt(SEED1, tag), s1), s2),
+                mixString2(mixString2(mixInt(SEED2, tag), s1), s2));
+    }
+
+    private static Fingerprint done(long a, long b) {
+        a = fmix(a);
+        b = fmix(b);
+        return new Fingerprint(a == 0 && b == 0 ? 1 : a, b); // (0, 0) marks a free slot
     }
 
     private static long mixInt(long h, int v) {
@@ -187,6 +173,9 @@ final class KnownTable {
 
     /** The characters, then the length (so that no two field sequences run into each other). */
     private static long mixString(long h, String s) {
+        if (s == null) {
+            return mixInt(h, -1);
+        }
         for (int i = 0, n = s.length(); i < n; i++) {
             h = (h ^ s.charAt(i)) * 0x100000001B3L;
             h ^= h >>> 31;
@@ -196,6 +185,9 @@ final class KnownTable {
 
     /** As {@link #mixString} with other constants and operations, for the independent second half. */
     private static long mixString2(long h, String s) {
+        if (s == null) {
+            return mixInt(h, -1);
+        }
         for (int i = 0, n = s.length(); i < n; i++) {
             h = Long.rotateLeft(h + s.charAt(i), 23) * 0xFF51AFD7ED558CCDL;
         }

@@ -50,19 +50,13 @@ public final class PolicyImpl implements Policy {
             .thenComparing(Verdict::rule);
 
     /**
-     * What judges an event: swapped as a whole. {@code cache} holds the decision per subject; {@code known} maps
-     * the {@link KnownTable#key key} of a DNS, TLS or HTTP event to its subject's decision, so that a repeated
-     * name is judged without computing its subject again.
+     * What judges an event: swapped as a whole. {@code cache} holds the decision per {@link KnownTable#key(Subject)
+     * subject}; {@code known} maps the {@link KnownTable#key(WardenEvent) key} of a DNS, TLS or HTTP event to its
+     * subject's decision, so that a repeated name is judged without computing its subject again.
      */
-    private record State(RuleSet rules, RegistryImpl registry, Map<Subject, Cached> cache, KnownTable known) {
+    private record State(RuleSet rules, RegistryImpl registry, KnownTable cache, KnownTable known) {
         State(RuleSet rules, RegistryImpl registry) {
-            this(rules, registry, new ConcurrentHashMap<>(Subjects.PRESIZE), new KnownTable(CACHE_MAX));
-        }
-    }
-
-    private record Cached(List<Verdict> verdicts, long expiresNanos) {
-        boolean fresh(long nowNanos) {
-            return expiresNanos - nowNanos > 0;
+            this(rules, registry, new KnownTable(CACHE_MAX), new KnownTable(CACHE_MAX));
         }
     }
 
@@ -159,14 +153,13 @@ public final class PolicyImpl implements Policy {
         // a first sighting is cached only where no rule can tell it from a later sighting
         boolean cacheable = !config.cacheTtl().isZero()
                 && (!subject.firstSight() || !st.rules().firstSightMatters(subject.eventType()));
-        Cached decision = null;
-        if (cacheable) {
-            Cached c = st.cache().get(subject);
-            if (c != null && c.fresh(System.nanoTime())) {
-                decision = c;
-            }
-        }
-        if (decision == null) {
+        long now = System.nanoTime();
+        KnownTable.Fingerprint subjectKey = cacheable ? KnownTable.key(subject) : null;
+        Known decision = subjectKey == null ? null : st.cache().get(subjectKey, 0, now);
+        long expires;
+        if (decision != null) {
+            expires = st.cache().expiresNanos(subjectKey, now); // NO_VERDICTS has none to show
+        } else {
             RuleSet.Firing firing = st.rules().fire(event, subject, config.maxFiringsPerEvent(),
                     (rule, t) -> count(ruleFailures, rule, t, "rule threw"));
             if (firing.limitHit()) {
@@ -178,15 +171,12 @@ public final class PolicyImpl implements Policy {
             if (!cacheable || firing.limitHit()) {
                 return stamp(event, subject.endpoint(), subject.eventType(), st.rules().hash, verdicts);
             }
-            decision = new Cached(List.copyOf(verdicts), System.nanoTime() + config.cacheTtl().toNanos());
-            if (st.cache().size() >= CACHE_MAX) {
-                st.cache().clear();
-            }
-            st.cache().put(subject, decision);
+            decision = new Known(subject.endpoint(), subject.eventType(), List.copyOf(verdicts));
+            expires = now + config.cacheTtl().toNanos();
+            st.cache().put(subjectKey, decision, expires, 0);
         }
         if (key != null) {
-            st.known().put(key, new Known(subject.endpoint(), subject.eventType(), decision.verdicts()),
-                    decision.expiresNanos(), epoch);
+            st.known().put(key, decision, expires, epoch);
         }
         return stamp(event, subject.endpoint(), subject.eventType(), st.rules().hash, decision.verdicts());
     }

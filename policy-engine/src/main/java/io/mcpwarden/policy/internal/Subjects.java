@@ -10,9 +10,6 @@ import io.mcpwarden.policy.facts.ProtocolRevisions;
 import io.mcpwarden.policy.facts.Subject;
 
 import java.util.Optional;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Computes the {@link Subject} of an event in Java (registry match, look-alike, first sight, name tokens). */
@@ -21,31 +18,38 @@ final class Subjects {
 
     static final int NAME_FACTS_MAX = 100_000;
 
-    /** Initial capacity of the maps that grow with new names: a busy link fills them within seconds. */
-    static final int PRESIZE = 1 << 15;
-
-    private final Set<String> seen = ConcurrentHashMap.newKeySet(PRESIZE);
+    /** The endpoints seen, per event type, by fingerprint (at most {@link #FIRST_SIGHT_MAX}). */
+    private final FingerprintTable<Void> seen = new FingerprintTable<>(FIRST_SIGHT_MAX);
     /** Counts the times {@link #seen} was emptied: an endpoint seen before may be a first sight again after. */
     private final AtomicInteger seenEpoch = new AtomicInteger();
-    /** Name-derived facts (look-alike, mcp token) per host, for the registry they were computed against. */
-    private final Map<String, NameFacts> names = new ConcurrentHashMap<>(PRESIZE);
-    private volatile RegistryImpl namesRegistry;
+    /**
+     * Name-derived facts per host, by fingerprint, for the registry they were computed against: word 0 whether
+     * the name has an mcp token, the object the registered name it imitates (null for none).
+     */
+    private final FingerprintTable<String> names = new FingerprintTable<>(NAME_FACTS_MAX);
+    private RegistryImpl namesRegistry;
 
     private record NameFacts(String lookalike, boolean mcpToken) {
     }
 
     private NameFacts nameFacts(String host, RegistryImpl registry) {
-        if (namesRegistry != registry) {
-            names.clear();
-            namesRegistry = registry;
-        }
-        NameFacts f = names.get(host);
-        if (f == null) {
-            f = new NameFacts(registry.lookalikeOfNormalised(host), hasMcpToken(host));
-            if (names.size() >= NAME_FACTS_MAX) {
+        KnownTable.Fingerprint k = KnownTable.key('n', host);
+        synchronized (names) {
+            if (namesRegistry != registry) {
                 names.clear();
+                namesRegistry = registry;
             }
-            names.put(host, f);
+            int i = names.find(k.a(), k.b());
+            if (i >= 0) {
+                String l = names.value(i);
+                return new NameFacts(l == null ? "" : l, names.word(i, 0) != 0);
+            }
+        }
+        NameFacts f = new NameFacts(registry.lookalikeOfNormalised(host), hasMcpToken(host));
+        synchronized (names) {
+            if (namesRegistry == registry) {
+                names.put(k.a(), k.b(), f.mcpToken() ? 1 : 0, 0, f.lookalike().isEmpty() ? null : f.lookalike());
+            }
         }
         return f;
     }
@@ -132,15 +136,18 @@ final class Subjects {
     }
 
     private boolean firstSight(String type, String endpoint) {
-        String key = type + '|' + endpoint;
-        if (seen.contains(key)) {
-            return false;
+        KnownTable.Fingerprint k = KnownTable.key('s', type, endpoint);
+        synchronized (seen) {
+            if (seen.find(k.a(), k.b()) >= 0) {
+                return false;
+            }
+            if (seen.size() >= FIRST_SIGHT_MAX) {
+                seenEpoch.incrementAndGet();
+                seen.clear();
+            }
+            seen.put(k.a(), k.b(), 0, 0, null);
+            return true;
         }
-        if (seen.size() >= FIRST_SIGHT_MAX) {
-            seenEpoch.incrementAndGet();
-            seen.clear();
-        }
-        return seen.add(key);
     }
 
     private static boolean termsHold(RegistryImpl.Entry e, String pv, String client, String destIp) {

@@ -1,6 +1,7 @@
 package io.mcpwarden.policy.internal;
 
 import io.mcpwarden.model.WardenEvent;
+import io.mcpwarden.policy.facts.Subject;
 import io.mcpwarden.policy.facts.Verdict;
 import org.junit.jupiter.api.Test;
 
@@ -81,5 +82,35 @@ class KnownTableTest {
         assertEquals(1, t.size(), "full: emptied, then the new entry");
         assertEquals(start, t.capacity());
         assertNull(t.get(dns("n0.test"), 0, 0));
+    }
+
+    @Test
+    void aSubjectFingerprintCoversEveryField() throws Exception {
+        java.lang.reflect.RecordComponent[] rc = Subject.class.getRecordComponents();
+        Class<?>[] types = java.util.Arrays.stream(rc).map(java.lang.reflect.RecordComponent::getType)
+                .toArray(Class<?>[]::new);
+        var ctor = Subject.class.getDeclaredConstructor(types);
+        Object[] base = new Object[rc.length];
+        for (int i = 0; i < rc.length; i++) {
+            base[i] = types[i] == String.class ? "v" + i : types[i] == int.class ? (Object) i : (Object) false;
+        }
+        KnownTable.Fingerprint b = KnownTable.key((Subject) ctor.newInstance(base));
+        assertEquals(b, KnownTable.key((Subject) ctor.newInstance(base.clone())), "equal subjects, equal keys");
+        Set<KnownTable.Fingerprint> keys = new HashSet<>(List.of(b));
+        for (int i = 0; i < rc.length; i++) {
+            Object[] other = base.clone();
+            other[i] = types[i] == String.class ? "w" + i : types[i] == int.class ? (Object) (i + 1000)
+                    : (Object) true;
+            assertTrue(keys.add(KnownTable.key((Subject) ctor.newInstance(other))),
+                    "the key tells subjects apart by " + rc[i].getName());
+        }
+        // strings that run into each other are told apart
+        Object[] x = base.clone();
+        Object[] y = base.clone();
+        x[1] = "ab";
+        x[3] = "c";
+        y[1] = "a";
+        y[3] = "bc";
+        assertNotEquals(KnownTable.key((Subject) ctor.newInstance(x)), KnownTable.key((Subject) ctor.newInstance(y)));
     }
 }
