@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PolicyImpl implements Policy {
     static final System.Logger LOG = System.getLogger("io.mcpwarden.policy");
     static final long DEFAULT_SCAN_MILLIS = Long.getLong("warden.policy.scanMillis", 500L);
-    private static final int CACHE_MAX = 100_000;
+    /** Entries per decision table (fingerprint tables: about 70 bytes an entry at most, 18 MB when full). */
+    static final int CACHE_MAX = 1 << 18;
     private static final int RULES_EVENTS_MAX = 1_000;
     private static final Comparator<Verdict> ORDER = Comparator
             .comparingInt((Verdict v) -> switch (v.action()) {

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Computes the {@link Subject} of an event in Java (registry match, look-alike, first sight, name tokens). */
 final class Subjects {
-    static final int FIRST_SIGHT_MAX = 100_000;
+    static final int FIRST_SIGHT_MAX = PolicyImpl.CACHE_MAX;
 
-    static final int NAME_FACTS_MAX = 100_000;
+    static final int NAME_FACTS_MAX = PolicyImpl.CACHE_MAX;
 
     /** The endpoints seen, per event type, by fingerprint (at most {@link #FIRST_SIGHT_MAX}). */
     private final FingerprintTable<Void> seen = new FingerprintTable<>(FIRST_SIGHT_MAX);
