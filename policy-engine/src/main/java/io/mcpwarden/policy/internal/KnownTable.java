@@ -62,33 +62,28 @@ final class KnownTable {
         if (f == null || f.srcIp() == null) {
             return null;
         }
-        long a = SEED1;
-        long b = SEED2;
+        Hasher h;
         if (event instanceof DnsEvent d) {
             if (!"query".equals(d.type()) || d.rrname() == null) {
                 return null;
             }
-            a = mixString(mixString(mixInt(a, 'd'), f.srcIp()), d.rrname());
-            b = mixString2(mixString2(mixInt(b, 'd'), f.srcIp()), d.rrname());
+            h = new Hasher('d').add(f.srcIp()).add(d.rrname());
         } else if (event instanceof TlsEvent t) {
             String host = t.sni() != null && !t.sni().isEmpty() ? t.sni() : f.destIp();
             if (host == null) {
                 return null;
             }
-            a = mixString(mixString(mixInt(mixInt(a, 't'), f.destPort()), f.srcIp()), host);
-            b = mixString2(mixString2(mixInt(mixInt(b, 't'), f.destPort()), f.srcIp()), host);
-        } else if (event instanceof HttpEvent h) {
-            String host = h.hostname();
+            h = new Hasher('t').add(f.destPort()).add(f.srcIp()).add(host);
+        } else if (event instanceof HttpEvent ht) {
+            String host = ht.hostname();
             if (host == null) {
                 return null;
             }
-            String url = h.url() == null ? "" : h.url();
-            a = mixString(mixString(mixString(mixInt(mixInt(a, 'h'), h.httpPort()), f.srcIp()), host), url);
-            b = mixString2(mixString2(mixString2(mixInt(mixInt(b, 'h'), h.httpPort()), f.srcIp()), host), url);
+            h = new Hasher('h').add(ht.httpPort()).add(f.srcIp()).add(host).add(ht.url() == null ? "" : ht.url());
         } else {
             return null;
         }
-        return done(a, b);
+        return h.done();
     }
 
     /**
@@ -136,29 +131,64 @@ final class KnownTable {
      * (a record component missing here would merge subjects the rules tell apart; a test checks each one).
      */
     static Fingerprint key(Subject s) {
-        long a = mixInt(SEED1, 'S');
-        long b = mixInt(SEED2, 'S');
-        for (String f : new String[] {s.eventType(), s.host(), s.path(), s.endpoint(), s.registryName(),
-                s.lookalikeOf(), s.protocolVersion(), s.clientName(), s.clientIp()}) {
-            a = mixString(a, f);
-            b = mixString2(b, f);
-        }
         int bits = (s.registered() ? 1 : 0) | (s.registryTerms() ? 2 : 0) | (s.firstSight() ? 4 : 0)
                 | (s.encrypted() ? 8 : 0) | (s.nameHasMcpToken() ? 16 : 0) | (s.deprecatedVersion() ? 32 : 0);
-        a = mixInt(mixInt(a, s.port()), bits);
-        b = mixInt(mixInt(b, s.port()), bits);
-        return done(a, b);
+        return new Hasher('S').add(s.eventType()).add(s.host()).add(s.path()).add(s.endpoint())
+                .add(s.registryName()).add(s.lookalikeOf()).add(s.protocolVersion()).add(s.clientName())
+                .add(s.clientIp()).add(s.port()).add(bits).done();
     }
 
     /** The fingerprint of a tag and one string (for the name memories of {@link Subjects}). */
     static Fingerprint key(int tag, String s) {
-        return done(mixString(mixInt(SEED1, tag), s), mixString2(mixInt(SEED2, tag), s));
+        return new Hasher(tag).add(s).done();
     }
 
     /** The fingerprint of a tag and two strings. */
     static Fingerprint key(int tag, String s1, String s2) {
-        return done(mixString(mixString(mixInt(SEED1, tag), s1), s2),
-                mixString2(mixString2(mixInt(SEED2, tag), s1), s2));
+        return new Hasher(tag).add(s1).add(s2).done();
+    }
+
+    /**
+     * Two independent 64-bit hashes fed the same fields, in one pass over each string (the two dependency chains
+     * run side by side). A string adds its characters, then its length (so that no two field sequences run into
+     * each other); null adds a marker no string gives.
+     */
+    private static final class Hasher {
+        private long a;
+        private long b;
+
+        Hasher(int tag) {
+            a = mixInt(SEED1, tag);
+            b = mixInt(SEED2, tag);
+        }
+
+        Hasher add(int v) {
+            a = mixInt(a, v);
+            b = mixInt(b, v);
+            return this;
+        }
+
+        Hasher add(String s) {
+            if (s == null) {
+                return add(-1);
+            }
+            long x = a;
+            long y = b;
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                x = (x ^ c) * 0x100000001B3L;
+                x ^= x >>> 31;
+                y = Long.rotateLeft(y + c, 23) * 0xFF51AFD7ED558CCDL;
+            }
+            a = (x ^ n) * 0xC2B2AE3D27D4EB4FL;
+            b = (y + n) * 0x94D049BB133111EBL;
+            return this;
+        }
+
+        Fingerprint done() {
+            return KnownTable.done(a, b);
+        }
     }
 
     private static Fingerprint done(long a, long b) {
@@ -169,29 +199,6 @@ final class KnownTable {
 
     private static long mixInt(long h, int v) {
         return (h ^ v) * 0x9E3779B97F4A7C15L;
-    }
-
-    /** The characters, then the length (so that no two field sequences run into each other). */
-    private static long mixString(long h, String s) {
-        if (s == null) {
-            return mixInt(h, -1);
-        }
-        for (int i = 0, n = s.length(); i < n; i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001B3L;
-            h ^= h >>> 31;
-        }
-        return (h ^ s.length()) * 0xC2B2AE3D27D4EB4FL;
-    }
-
-    /** As {@link #mixString} with other constants and operations, for the independent second half. */
-    private static long mixString2(long h, String s) {
-        if (s == null) {
-            return mixInt(h, -1);
-        }
-        for (int i = 0, n = s.length(); i < n; i++) {
-            h = Long.rotateLeft(h + s.charAt(i), 23) * 0xFF51AFD7ED558CCDL;
-        }
-        return (h + s.length()) * 0x94D049BB133111EBL;
     }
 
     /** MurmurHash3's 64-bit finaliser: every input bit reaches every output bit (the table index is the low bits). */

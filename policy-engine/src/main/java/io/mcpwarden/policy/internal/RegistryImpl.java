@@ -24,6 +24,8 @@ final class RegistryImpl implements Registry {
     private final List<Entry> entries;
     private final Map<String, List<Entry>> exact = new HashMap<>();
     private final Map<String, List<Entry>> wildcard = new HashMap<>();
+    /** The lengths of the wildcard suffixes, so that a lookup tries only the suffixes of those lengths. */
+    private final java.util.BitSet wildcardLengths = new java.util.BitSet();
     private final String hash;
     /** Per entry, in order: the look-alike targets of its host patterns. */
     private final List<List<Lookalike.Target>> targets = new ArrayList<>();
@@ -35,6 +37,9 @@ final class RegistryImpl implements Registry {
         for (Entry e : entries) {
             for (HostPattern p : e.patterns()) {
                 (p.wildcard() ? wildcard : exact).computeIfAbsent(p.host(), k -> new ArrayList<>()).add(e);
+                if (p.wildcard()) {
+                    wildcardLengths.set(p.host().length());
+                }
             }
             targets.add(e.patterns().stream().map(p -> Lookalike.Target.of(p.host(), !p.wildcard())).toList());
         }
@@ -46,15 +51,24 @@ final class RegistryImpl implements Registry {
     }
 
     Optional<Entry> matchEntry(String rawHost, int port, String path) {
-        String host = HostPattern.normaliseHost(rawHost);
+        return matchNormalised(HostPattern.normaliseHost(rawHost), port, path);
+    }
+
+    /** {@link #matchEntry} of a host already normalised. */
+    Optional<Entry> matchNormalised(String host, int port, String path) {
         if (host.isEmpty()) {
             return Optional.empty();
         }
         Entry best = null;
         best = better(best, exact.get(host), host, false, port, path);
+        if (wildcard.isEmpty()) {
+            return Optional.ofNullable(best);
+        }
         for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-            String suffix = host.substring(dot + 1);
-            best = better(best, wildcard.get(suffix), suffix, true, port, path);
+            if (wildcardLengths.get(host.length() - dot - 1)) {
+                String suffix = host.substring(dot + 1);
+                best = better(best, wildcard.get(suffix), suffix, true, port, path);
+            }
         }
         return Optional.ofNullable(best);
     }
@@ -88,7 +102,7 @@ final class RegistryImpl implements Registry {
      * Not cached here: the subject computation keeps it per name with the name's other facts.
      */
     String lookalikeOfNormalised(String host) {
-        if (host.isEmpty() || entries.isEmpty() || isAddress(host) || matchEntry(host, 0, null).isPresent()) {
+        if (host.isEmpty() || entries.isEmpty() || isAddress(host) || matchNormalised(host, 0, null).isPresent()) {
             return "";
         }
         int i = Lookalike.firstImitated(host, targets);

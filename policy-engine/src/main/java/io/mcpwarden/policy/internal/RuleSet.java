@@ -141,7 +141,7 @@ final class RuleSet {
         try {
             KieSession ks = p.session;
             p.lastRule = null;
-            if (event != null) {
+            if (event != null && silent == null) { // with projections no pattern reads anything but Subject
                 ks.insert(event);
             }
             ks.insert(subject);

@@ -93,7 +93,7 @@ final class Subjects {
             String endpoint = host + ":" + port + (path.isEmpty() ? "/" : path);
             // inside TLS the path is not seen: compare host and port only
             String matchPath = m.encrypted() ? null : path;
-            Optional<RegistryImpl.Entry> entry = registry.matchEntry(host, port, matchPath);
+            Optional<RegistryImpl.Entry> entry = registry.matchNormalised(host, port, matchPath);
             if (entry.isEmpty() && m.sni() != null && !m.sni().isEmpty()) {
                 entry = registry.matchEntry(m.sni(), port, matchPath);
             }
@@ -106,7 +106,7 @@ final class Subjects {
             String host = HostPattern.normaliseHost(t.sni() != null && !t.sni().isEmpty() ? t.sni()
                     : f == null ? "" : f.destIp());
             int port = f == null ? 0 : f.destPort();
-            return subject("tls", host, port, "", host + ":" + port, registry.matchEntry(host, port, null), true,
+            return subject("tls", host, port, "", host + ":" + port, registry.matchNormalised(host, port, null), true,
                     registry, true, "", "", clientIp);
         }
         if (event instanceof HttpEvent h) {
@@ -114,11 +114,11 @@ final class Subjects {
             String path = HostPattern.normalisePath(h.url() == null ? "" : h.url());
             int port = h.httpPort();
             return subject("http", host, port, path, host + ":" + port + (path.isEmpty() ? "/" : path),
-                    registry.matchEntry(host, port, path), true, registry, false, "", "", clientIp);
+                    registry.matchNormalised(host, port, path), true, registry, false, "", "", clientIp);
         }
         if (event instanceof DnsEvent d && "query".equals(d.type())) {
             String host = HostPattern.normaliseHost(d.rrname());
-            return subject("dns", host, 0, "", host, registry.matchEntry(host, 0, null), true, registry, false,
+            return subject("dns", host, 0, "", host, registry.matchNormalised(host, 0, null), true, registry, false,
                     "", "", clientIp);
         }
         return null;
