@@ -6,7 +6,6 @@ import io.mcpwarden.model.FlowRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bidirectional flow table: looks up the flow of each TCP/UDP packet on its 5-tuple (either direction), orients
@@ -34,8 +33,6 @@ public final class FlowTable {
     static final int MAX_BUCKETS = 1 << 22;
     /** Ports below this are taken as server ports when no handshake tells the orientation. */
     static final int WELL_KNOWN_PORT_LIMIT = 1024;
-
-    private static final AtomicLong FLOW_IDS = new AtomicLong();
 
     final FlowConfig config;
     private final FlowListener listener;
@@ -69,7 +66,26 @@ public final class FlowTable {
     long deliveredBytes;
     long listenerErrors;
 
+    /** The id of the next flow, then the step between two ids of this table. */
+    private long nextFlowId;
+    private final long flowIdStep;
+
+    /** A table numbering its flows 1, 2, 3, … */
     public FlowTable(FlowConfig config, FlowListener listener) {
+        this(config, listener, 1, 1);
+    }
+
+    /**
+     * A table numbering its flows {@code firstId}, {@code firstId + step}, …: tables {@code 1..n} of one run with
+     * step {@code n} never share a flow id, and a run numbers its flows the same way every time (whatever else
+     * runs in the process).
+     */
+    public FlowTable(FlowConfig config, FlowListener listener, long firstId, long step) {
+        if (firstId < 1 || step < 1) {
+            throw new IllegalArgumentException("flow ids start at 1 or more with a step of 1 or more");
+        }
+        this.nextFlowId = firstId;
+        this.flowIdStep = step;
         this.config = config == null ? FlowConfig.DEFAULTS : config;
         this.listener = listener;
         int n = 16;
@@ -274,7 +290,8 @@ public final class FlowTable {
         int iniPort = initiatorIsLo ? loPort : hiPort;
         int respPort = initiatorIsLo ? hiPort : loPort;
         boolean tcp = proto == DecodedPacket.PROTO_TCP;
-        long id = FLOW_IDS.incrementAndGet();
+        long id = nextFlowId;
+        nextFlowId += flowIdStep;
         FlowRef ref = new FlowRef(id, communityId.compute(ini, iniPort, resp, respPort, len, proto),
                 IpText.format(ini, len), iniPort, IpText.format(resp, len), respPort, tcp ? "TCP" : "UDP");
         Flow f = new Flow(id, ref, proto, ts);

@@ -40,6 +40,21 @@ class FlowTableTest {
     }
 
     @Test
+    void flowIdsAreNumberedPerTableFromItsFirstIdByItsStep() {
+        for (int k = 0; k < 3; k++) {
+            t.process(Pkt.udp(k, C, 5000 + k, S, 53, "q"));
+        }
+        assertEquals(List.of(1L, 2L, 3L), r.started.stream().map(f -> f.ref().flowId()).toList(),
+                "another table in the same process does not shift the numbers");
+        Recorder r2 = new Recorder();
+        FlowTable shard = new FlowTable(FlowConfig.DEFAULTS, r2, 2, 3);
+        for (int k = 0; k < 3; k++) {
+            shard.process(Pkt.udp(k, C, 5000 + k, S, 53, "q"));
+        }
+        assertEquals(List.of(2L, 5L, 8L), r2.started.stream().map(f -> f.ref().flowId()).toList());
+    }
+
+    @Test
     void synOrientsToItsSenderEvenFromALowPort() {
         t.process(Pkt.tcp(1, C, 80, S, 50000, SYN, 9, 0, ""));
         assertEquals(80, r.only().ref().srcPort());

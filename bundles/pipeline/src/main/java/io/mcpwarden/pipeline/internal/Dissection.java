@@ -76,7 +76,8 @@ final class Dissection implements FlowListener {
     private long nowMicros;
     private long lastMicros;
 
-    Dissection(EventSink sink, InspectOptions options, DnsNames dnsNames) {
+    /** Shard {@code shard} (0-based) of {@code shards}: its flows are numbered shard + 1, + shards, … */
+    Dissection(EventSink sink, InspectOptions options, DnsNames dnsNames, int shard, int shards) {
         this.sink = sink;
         this.options = options;
         this.dnsNames = dnsNames;
@@ -84,7 +85,7 @@ final class Dissection implements FlowListener {
         this.flows = new FlowTable(new FlowConfig(options.maxFlows(), options.streamBufferCap(),
                 Math.max(d.maxBufferTotal(), (long) options.streamBufferCap() * 4),
                 options.tcpIdleSeconds() * 1_000_000_000L, options.udpIdleSeconds() * 1_000_000_000L,
-                d.tcpClosedLingerNanos()), this);
+                d.tcpClosedLingerNanos()), this, shard + 1L, shards);
         this.mcp = new McpTracker(this::emit);
         this.keys = options.keyLog();
     }

@@ -67,7 +67,7 @@ public final class Pipeline {
         EventWriter writer = new EventWriter(sink, 1);
         writer.thread.start();
         ShardEvents events = new ShardEvents(writer);
-        Dissection d = new Dissection(events, options, dnsNames);
+        Dissection d = new Dissection(events, options, dnsNames, 0, 1);
         List<Dissection> shards = List.of(d);
         String readError;
         try {
@@ -98,7 +98,7 @@ public final class Pipeline {
         List<Shard> workers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ShardEvents events = new ShardEvents(writer);
-            Dissection d = new Dissection(events, options, dnsNames);
+            Dissection d = new Dissection(events, options, dnsNames, i, n);
             shards.add(d);
             Shard w = new Shard(d, events, i);
             workers.add(w);

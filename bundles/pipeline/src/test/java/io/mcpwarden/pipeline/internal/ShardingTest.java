@@ -53,11 +53,30 @@ class ShardingTest {
         assertTrue(compared > 200, "events compared: " + compared);
     }
 
-    /** Events as JSON lines without the flow id (a process-wide sequence), sorted. */
+    @Test
+    void flowIdsRepeatRunToRunAndNoTwoFlowsShareOne() throws IOException {
+        Path demo = Path.of(System.getProperty("warden.root", "../.."), "demo", "demo.pcap");
+        Assumptions.assumeTrue(Files.exists(demo), "demo capture not present");
+        for (int threads : new int[]{1, 3}) {
+            List<String> first = run(demo, threads, false);
+            assertEquals(first, run(demo, threads, false), threads + " thread(s): the same flow ids on a second run");
+            List<String> flows = first.stream().filter(l -> l.contains("\"event_type\":\"flow\"")).toList();
+            long ids = flows.stream().map(l -> l.replaceFirst(".*\"flow_id\":(\\d+),.*", "$1")).distinct().count();
+            assertTrue(flows.size() > 5, "flows: " + flows.size());
+            assertEquals(flows.size(), ids, threads + " thread(s): one id per flow");
+        }
+    }
+
+    /** Events as JSON lines without the flow id (shards number their flows apart), sorted. */
     private static List<String> run(Path pcap, int threads) throws IOException {
+        return run(pcap, threads, true);
+    }
+
+    private static List<String> run(Path pcap, int threads, boolean stripIds) throws IOException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         try (PacketSource src = CaptureFiles.open(pcap)) {
-            InspectionSummary s = new Pipeline(e -> lines.add(strip(e)), InspectOptions.DEFAULTS.withThreads(threads))
+            InspectionSummary s = new Pipeline(e -> lines.add(stripIds ? strip(e) : EveJsonSink.toJson(e)),
+                    InspectOptions.DEFAULTS.withThreads(threads))
                     .run(src, RunControl.NONE);
             assertEquals((long) threads, s.counters().get("pipeline.threads"));
             assertNull(s.counters().get("pipeline.failed_threads"));
