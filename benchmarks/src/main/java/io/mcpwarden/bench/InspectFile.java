@@ -29,7 +29,10 @@ import java.time.Duration;
  * the steady-state cost of judging at the same JIT warmth; the ratio of each pair is printed. With
  * {@code -DkeepPolicy=true} the judged rounds share one policy, whose verdict caches are warm after the first (a
  * long-running appliance that sees the same names again); verdicts are cached for an hour in both modes.
- * {@code -Dthreads=N} runs the pipeline with N threads (default 1: dissection on the main thread, events on
+ * With rounds without rules on both sides of at least three judged rounds, it ends with the median, after the
+ * first judged round (the first to run the judging path, before the JIT has compiled it), of each judged round's
+ * time against the mean of the two rounds around it: the throughput with rules against without, every name new
+ * to the policy of its round. {@code -Dthreads=N} runs the pipeline with N threads (default 1: dissection on the main thread, events on
  * the events thread).
  */
 public final class InspectFile {
@@ -41,6 +44,8 @@ public final class InspectFile {
         boolean keep = Boolean.getBoolean("keepPolicy");
         Policy kept = null;
         double lastPlain = 0;
+        java.util.List<Double> plain = new java.util.ArrayList<>();
+        java.util.List<Double> judgedSeconds = new java.util.ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             boolean judged = rules != null && r % 2 == 1;
             Policy policy = !judged ? null : kept != null ? kept : PolicyService.standalone().open(new PolicyConfig(
@@ -54,6 +59,7 @@ public final class InspectFile {
                         judged ? " (rules " + policy.info().rules() + ")" : rules != null ? " (no rules)" : "",
                         s.packets(), s.seconds(), s.gbps(), s.packets() / s.seconds() / 1e3, s.eventsByType(),
                         judged && lastPlain > 0 ? String.format(", time ratio rules/no-rules %.3f", s.seconds() / lastPlain) : "");
+                (judged ? judgedSeconds : plain).add(s.seconds());
                 lastPlain = judged ? lastPlain : s.seconds();
             } finally {
                 if (policy != null && !keep) {
@@ -63,6 +69,22 @@ public final class InspectFile {
         }
         if (kept != null) {
             kept.close();
+        }
+        // judged round i (round 2i+1) against the mean of the rounds without rules around it (2i and 2i+2): the
+        // JIT may still be speeding both up, so the round before alone would flatter the round without rules
+        java.util.List<Double> ratios = new java.util.ArrayList<>();
+        for (int i = 0; i < judgedSeconds.size() && i + 1 < plain.size(); i++) {
+            ratios.add(judgedSeconds.get(i) / ((plain.get(i) + plain.get(i + 1)) / 2));
+        }
+        if (ratios.size() >= 2) {
+            // the first pair carries the JIT's first compilation of the judging path; the others are throughput
+            java.util.List<Double> warm = new java.util.ArrayList<>(ratios.subList(1, ratios.size()));
+            java.util.Collections.sort(warm);
+            int n = warm.size();
+            double median = n % 2 == 1 ? warm.get(n / 2) : (warm.get(n / 2 - 1) + warm.get(n / 2)) / 2;
+            System.out.printf("throughput ratio rules/no-rules (each judged round against the mean of the rounds "
+                    + "around it), median of %d after the first: %.3f (min %.3f, max %.3f; first %.3f)%n", n, median,
+                    warm.get(0), warm.get(n - 1), ratios.get(0));
         }
     }
 
