@@ -55,6 +55,8 @@ final class McpTracker {
         /** Read from TLS decrypted with a key log. */
         boolean encrypted;
         boolean emitted;
+        /** The legacy stream its reply would come on (null: none, or not followed there). */
+        SseStream waitingOn;
 
         Handshake(FlowRef flow, long micros, String kind, String requestId, String clientProtocolVersion,
                   String clientName, String clientVersion, List<String> clientCaps) {
@@ -72,13 +74,18 @@ final class McpTracker {
     /** A legacy HTTP+SSE stream that announced where to POST. */
     static final class SseStream {
         final String key;
+        /** The flow of the GET that carries the stream. */
+        final long flowId;
         final String getEndpoint;
         final String postTarget;
         final String sessionId;
         final Map<String, Handshake> pendingById = new LinkedHashMap<>();
+        /** Its flow ended or it was forgotten: no reply comes on it any more. */
+        boolean ended;
 
-        SseStream(String key, String getEndpoint, String postTarget, String sessionId) {
+        SseStream(String key, long flowId, String getEndpoint, String postTarget, String sessionId) {
             this.key = key;
+            this.flowId = flowId;
             this.getEndpoint = getEndpoint;
             this.postTarget = postTarget;
             this.sessionId = sessionId;
@@ -90,9 +97,17 @@ final class McpTracker {
     private final Map<String, SseStream> streams = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SseStream> e) {
-            return size() > MAX_STREAMS;
+            if (size() > MAX_STREAMS) {
+                forgotten.add(e.getValue());
+                return true;
+            }
+            return false;
         }
     };
+    /** The streams per flow of their GET, so that their waiting handshakes are reported when it ends. */
+    private final Map<Long, List<SseStream>> streamsByFlow = new HashMap<>();
+    /** Streams just pushed out of {@link #streams} by a newer one, to be ended by the caller of the put. */
+    private final List<SseStream> forgotten = new ArrayList<>(1);
     /** Evidence seen before a handshake (OAuth discovery), per client and server. */
     private final Map<String, LinkedHashSet<String>> preEvidence = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -221,6 +236,7 @@ final class McpTracker {
             h.evidence.add("sse_endpoint_event");
             if (h.requestId != null && s.pendingById.size() < 64) {
                 s.pendingById.put(h.requestId, h);
+                h.waitingOn = s;
             }
         } else {
             h.transport = "streamable-http";
@@ -304,8 +320,16 @@ final class McpTracker {
             if (data.startsWith("/") || data.startsWith("http://") || data.startsWith("https://")) {
                 String target = HttpExchange.pathAndQuery(data);
                 String key = serverKey(x.flow) + " " + target;
-                SseStream s = new SseStream(key, x.endpoint(), target, sessionParam(target));
-                streams.put(key, s);
+                SseStream s = new SseStream(key, x.flow.flowId(), x.endpoint(), target, sessionParam(target));
+                SseStream replaced = streams.put(key, s);
+                if (replaced != null) {
+                    forgotten.add(replaced);
+                }
+                streamsByFlow.computeIfAbsent(s.flowId, k -> new ArrayList<>(1)).add(s);
+                for (SseStream f : forgotten) {
+                    end(f, micros);
+                }
+                forgotten.clear();
                 x.stream = s;
                 if (s.sessionId != null) {
                     sessionIds.add(s.sessionId);
@@ -383,19 +407,48 @@ final class McpTracker {
                 h.serverCaps));
     }
 
-    /** A flow ended: handshakes on it that never got a reply are reported now. */
+    /**
+     * A flow ended: handshakes on it that never got a reply are reported now, except those of the legacy
+     * transport whose stream is still open (their reply travels on the stream's flow); and when it carried
+     * legacy streams, the handshakes still waiting on them are reported, as no reply comes any more.
+     */
     void onFlowEnd(long flowId, long micros) {
+        List<SseStream> ended = streamsByFlow.get(flowId);
+        if (ended != null) {
+            for (SseStream s : new ArrayList<>(ended)) {
+                streams.remove(s.key, s);
+                end(s, micros);
+            }
+        }
         List<Handshake> l = pendingByFlow.get(flowId);
         if (l == null) {
             return;
         }
         for (Handshake h : new ArrayList<>(l)) {
-            if ("sse".equals(h.transport)) {
-                // the reply travels on the stream's flow; keep waiting for it until the run ends
+            if (h.waitingOn != null && !h.waitingOn.ended) {
                 continue;
             }
             emit(h, micros);
         }
+    }
+
+    /** No reply comes on {@code s} any more: reports the handshakes waiting on it. */
+    private void end(SseStream s, long micros) {
+        if (s.ended) {
+            return;
+        }
+        s.ended = true;
+        List<SseStream> l = streamsByFlow.get(s.flowId);
+        if (l != null) {
+            l.remove(s);
+            if (l.isEmpty()) {
+                streamsByFlow.remove(s.flowId);
+            }
+        }
+        for (Handshake h : new ArrayList<>(s.pendingById.values())) {
+            emit(h, micros);
+        }
+        s.pendingById.clear();
     }
 
     /** The run ends: everything still pending is reported. */

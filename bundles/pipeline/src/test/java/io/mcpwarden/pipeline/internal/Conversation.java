@@ -134,6 +134,11 @@ final class Conversation {
         return a;
     }
 
+    /** Lets {@code millis} of capture time pass before the next frame. */
+    void pause(long millis) {
+        now += millis * 1_000_000L;
+    }
+
     private void add(byte[] frame) {
         now += 1_000_000L;
         frames.add(frame);

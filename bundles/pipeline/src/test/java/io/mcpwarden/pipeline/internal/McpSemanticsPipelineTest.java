@@ -101,6 +101,33 @@ class McpSemanticsPipelineTest {
     }
 
     @Test
+    void aLegacyHandshakeWithoutReplyIsReportedWhenItsStreamEnds() {
+        Conversation c = new Conversation(false);
+        Conversation.Tcp stream = c.tcp(10, 40001, 20, 3002)
+                .send("GET /sse HTTP/1.1\r\nHost: h:3002\r\nAccept: text/event-stream\r\n\r\n")
+                .reply("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
+                        + "event: endpoint\ndata: /messages?sessionId=abc\n\n");
+        c.tcp(10, 40002, 20, 3002).send(Conversation.post("/messages?sessionId=abc", "h:3002", INIT))
+                .reply("HTTP/1.1 202 Accepted\r\nContent-Length: 8\r\n\r\nAccepted").close();
+        stream.close(); // the server never answered on the stream
+        c.pause(6_000); // past the linger of closed flows
+        for (int i = 0; i < 10; i++) { // later traffic: the run ends well after the stream did
+            c.tcp(11, 41000 + i, 21, 80).send("GET / HTTP/1.1\r\nHost: w\r\n\r\n")
+                    .reply("HTTP/1.1 204 No Content\r\n\r\n").close();
+        }
+        List<WardenEvent> events = c.run();
+        List<McpEvent> m = mcp(events);
+        assertEquals(1, m.size());
+        assertEquals("sse", m.get(0).transport());
+        assertEquals("py-client", m.get(0).clientName());
+        assertNull(m.get(0).serverName(), "no reply");
+        long httpAfter = events.subList(events.indexOf(m.get(0)), events.size()).stream()
+                .filter(e -> e instanceof HttpEvent h && "w".equals(h.hostname())).count();
+        // the closed stream's flow ends after its linger, at one of the table's periodic checks
+        assertTrue(httpAfter > 0, "reported when the stream's flow ended, not when the run did");
+    }
+
+    @Test
     void discoverWithHeaderBodyMismatchIsRecordedAsEvidence() {
         String discover = "{\"jsonrpc\":\"2.0\",\"id\":\"d1\",\"method\":\"server/discover\",\"params\":{\"_meta\":{"
                 + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":"
