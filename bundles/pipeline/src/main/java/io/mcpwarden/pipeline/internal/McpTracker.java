@@ -80,7 +80,7 @@ final class McpTracker {
         final String postTarget;
         final String sessionId;
         final Map<String, Handshake> pendingById = new LinkedHashMap<>();
-        /** Its flow ended or it was forgotten: no reply comes on it any more. */
+        /** Its flow ended: no reply comes on it any more. */
         boolean ended;
 
         SseStream(String key, long flowId, String getEndpoint, String postTarget, String sessionId) {
@@ -97,17 +97,14 @@ final class McpTracker {
     private final Map<String, SseStream> streams = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SseStream> e) {
-            if (size() > MAX_STREAMS) {
-                forgotten.add(e.getValue());
-                return true;
-            }
-            return false;
+            return size() > MAX_STREAMS; // no new POST finds it; replies on its flow still do
         }
     };
-    /** The streams per flow of their GET, so that their waiting handshakes are reported when it ends. */
+    /**
+     * The streams per flow of their GET (also those {@link #streams} no longer finds), so that the handshakes
+     * waiting on them are reported when it ends; bounded by the flows open.
+     */
     private final Map<Long, List<SseStream>> streamsByFlow = new HashMap<>();
-    /** Streams just pushed out of {@link #streams} by a newer one, to be ended by the caller of the put. */
-    private final List<SseStream> forgotten = new ArrayList<>(1);
     /** Evidence seen before a handshake (OAuth discovery), per client and server. */
     private final Map<String, LinkedHashSet<String>> preEvidence = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -321,15 +318,8 @@ final class McpTracker {
                 String target = HttpExchange.pathAndQuery(data);
                 String key = serverKey(x.flow) + " " + target;
                 SseStream s = new SseStream(key, x.flow.flowId(), x.endpoint(), target, sessionParam(target));
-                SseStream replaced = streams.put(key, s);
-                if (replaced != null) {
-                    forgotten.add(replaced);
-                }
+                streams.put(key, s);
                 streamsByFlow.computeIfAbsent(s.flowId, k -> new ArrayList<>(1)).add(s);
-                for (SseStream f : forgotten) {
-                    end(f, micros);
-                }
-                forgotten.clear();
                 x.stream = s;
                 if (s.sessionId != null) {
                     sessionIds.add(s.sessionId);
