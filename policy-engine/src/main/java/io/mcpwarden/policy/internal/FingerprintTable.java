@@ -14,8 +14,11 @@ package io.mcpwarden.policy.internal;
  */
 final class FingerprintTable<V> {
     private static final int WORDS = 4; // fingerprint a, b, word 0, word 1
-    private static final int INITIAL_CAPACITY = 1 << 10;
+    /** Slots at first: 32 k entries before the first doubling (a busy link brings that many names within seconds, and
+     * every doubling of a table of megabytes leaves the collector a large array to copy or promote). */
+    private static final int INITIAL_CAPACITY = 1 << 16;
 
+    private final int initialCapacity;
     private final int max;
     private long[] slots;
     private Object[] values;
@@ -25,7 +28,9 @@ final class FingerprintTable<V> {
     /** A table of at most {@code max} entries. */
     FingerprintTable(int max) {
         this.max = max;
-        allocate(INITIAL_CAPACITY);
+        // a small bound needs no more than twice its slots (a power of two)
+        this.initialCapacity = Math.max(16, Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, max)) << 2));
+        allocate(initialCapacity);
     }
 
     private void allocate(int capacity) {
@@ -68,7 +73,7 @@ final class FingerprintTable<V> {
     boolean put(long a, long b, long word0, long word1, V value) {
         boolean emptied = false;
         if (size >= max && find(a, b) < 0) {
-            allocate(INITIAL_CAPACITY);
+            allocate(initialCapacity);
             emptied = true;
         } else if (2 * (size + 1) > mask + 1) {
             grow();
@@ -109,7 +114,7 @@ final class FingerprintTable<V> {
 
     /** Empties the table (back to its first size). */
     void clear() {
-        allocate(INITIAL_CAPACITY);
+        allocate(initialCapacity);
     }
 
     int size() {

@@ -62,28 +62,23 @@ final class KnownTable {
         if (f == null || f.srcIp() == null) {
             return null;
         }
-        Hasher h;
+        // each branch finishes its own hasher: merged into one variable, the JIT would have to allocate it
         if (event instanceof DnsEvent d) {
             if (!"query".equals(d.type()) || d.rrname() == null) {
                 return null;
             }
-            h = new Hasher('d').add(f.srcIp()).add(d.rrname());
-        } else if (event instanceof TlsEvent t) {
-            String host = t.sni() != null && !t.sni().isEmpty() ? t.sni() : f.destIp();
-            if (host == null) {
-                return null;
-            }
-            h = new Hasher('t').add(f.destPort()).add(f.srcIp()).add(host);
-        } else if (event instanceof HttpEvent ht) {
-            String host = ht.hostname();
-            if (host == null) {
-                return null;
-            }
-            h = new Hasher('h').add(ht.httpPort()).add(f.srcIp()).add(host).add(ht.url() == null ? "" : ht.url());
-        } else {
-            return null;
+            return new Hasher('d').add(f.srcIp()).add(d.rrname()).done();
         }
-        return h.done();
+        if (event instanceof TlsEvent t) {
+            String host = t.sni() != null && !t.sni().isEmpty() ? t.sni() : f.destIp();
+            return host == null ? null : new Hasher('t').add(f.destPort()).add(f.srcIp()).add(host).done();
+        }
+        if (event instanceof HttpEvent ht) {
+            String host = ht.hostname();
+            return host == null ? null : new Hasher('h').add(ht.httpPort()).add(f.srcIp()).add(host)
+                    .add(ht.url() == null ? "" : ht.url()).done();
+        }
+        return null;
     }
 
     /**
