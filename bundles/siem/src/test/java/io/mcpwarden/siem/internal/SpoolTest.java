@@ -535,11 +535,19 @@ class SpoolTest {
         }
     }
 
+    /**
+     * A copy of a live spool directory, as a crash would leave it: a file the spool renames or removes meanwhile
+     * (its position is written to a temporary file, then renamed) is simply not there.
+     */
     private static void copyDir(Path from, Path to) throws Exception {
         Files.createDirectories(to);
         try (Stream<Path> l = Files.list(from)) {
             for (Path p : (Iterable<Path>) l::iterator) {
-                Files.copy(p, to.resolve(p.getFileName()));
+                try {
+                    Files.copy(p, to.resolve(p.getFileName()));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // renamed or removed between the listing and the copy
+                }
             }
         }
     }
