@@ -1,14 +1,14 @@
 package io.mcpwarden.policy.internal;
 
 /**
- * An open-addressing table keyed by 128-bit {@link KnownTable.Fingerprint fingerprints}, with two {@code long}
+ * An open-addressing table keyed by 128-bit {@link Fingerprint fingerprints}, with two {@code long}
  * words and an optional object per entry: the memories of the per-event path (decisions, first sightings, name
  * facts) without a key string, a map node or a boxed value per entry. A key and its words lie side by side in
  * one {@code long[]}, so a lookup usually reads one cache line.
  *
- * <p>Linear probing, at most half full; it starts small, doubles, and is emptied as a whole when it holds
- * {@code max} entries. The fingerprint (0, 0) marks a free slot and is never a key. Not thread-safe: its owner
- * holds a monitor around each use.
+ * <p>Linear probing, at most half full; it starts at 64 k slots (fewer for a small bound), doubles, and is emptied
+ * as a whole when it holds {@code max} entries. The fingerprint (0, 0) marks a free slot and is never a key. Not
+ * thread-safe: its owner holds a monitor around each use.
  *
  * @param <V> the object kept per entry (may be null)
  */
@@ -40,8 +40,10 @@ final class FingerprintTable<V> {
         size = 0;
     }
 
-    /** The slot of {@code (a, b)}, or -1 when absent. */
-    int find(long a, long b) {
+    /** The slot of {@code key}, or -1 when absent. */
+    int find(Fingerprint key) {
+        long a = key.a();
+        long b = key.b();
         for (int i = (int) a & mask; ; i = (i + 1) & mask) {
             int w = i * WORDS;
             long s1 = slots[w];
@@ -70,15 +72,15 @@ final class FingerprintTable<V> {
      * Puts {@code (a, b)} with its words and object, replacing what was there. When the table holds {@code max}
      * entries and the key is new, it is emptied first; returns whether it was.
      */
-    boolean put(long a, long b, long word0, long word1, V value) {
+    boolean put(Fingerprint key, long word0, long word1, V value) {
         boolean emptied = false;
-        if (size >= max && find(a, b) < 0) {
+        if (size >= max && find(key) < 0) {
             allocate(initialCapacity);
             emptied = true;
         } else if (2 * (size + 1) > mask + 1) {
             grow();
         }
-        insert(a, b, word0, word1, value);
+        insert(key.a(), key.b(), word0, word1, value);
         return emptied;
     }
 

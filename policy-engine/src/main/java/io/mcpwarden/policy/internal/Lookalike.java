@@ -65,18 +65,14 @@ final class Lookalike {
         }
     }
 
-    /** @param rHost registered host (wildcard base without "*."), @param exact whether it is an exact host */
-    static boolean imitates(String host, String rHost, boolean exact) {
-        return imitates(new Name(host), Target.of(rHost, exact));
-    }
-
     private static boolean imitates(Name n, Target r) {
         if (n.host.equals(r.host())) {
             return false;
         }
         String[] h = n.labels;
         if (r.exact() && h.length == r.labels().length && h.length >= 2 && !h[0].equals(r.labels()[0])
-                && n.parent().equals(r.parent()) && similar(h[0], n.firstSkeleton(), r.labels()[0], r.firstSkeleton())) {
+                && n.parent().equals(r.parent())
+                && similar(h[0], n.firstSkeleton(), r.labels()[0], r.firstSkeleton())) {
             return true;
         }
         if (h.length >= 2 && r.labels().length >= 2) {
@@ -103,21 +99,9 @@ final class Lookalike {
         return -1;
     }
 
-    /** The labels of a host, split on '.' (no regular expression). */
+    /** The labels of a host (String.split takes a one-character separator without a regular expression). */
     static String[] labels(String host) {
-        int count = 1;
-        for (int i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
-            count++;
-        }
-        String[] out = new String[count];
-        int start = 0;
-        for (int k = 0; k < count - 1; k++) {
-            int dot = host.indexOf('.', start);
-            out[k] = host.substring(start, dot);
-            start = dot + 1;
-        }
-        out[count - 1] = host.substring(start);
-        return out;
+        return host.split("\\.");
     }
 
     private static String parent(String host) {
@@ -125,11 +109,7 @@ final class Lookalike {
         return dot < 0 ? "" : host.substring(dot + 1);
     }
 
-    static boolean similar(String a, String b) {
-        return similar(a, skeleton(a), b, skeleton(b));
-    }
-
-    /** {@link #similar(String, String)} with the labels' skeletons given. */
+    /** Whether two labels are similar (see above), given their skeletons. */
     private static boolean similar(String a, String sa, String b, String sb) {
         if (a.equals(b)) {
             return false;

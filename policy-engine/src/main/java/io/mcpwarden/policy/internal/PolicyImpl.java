@@ -129,7 +129,7 @@ public final class PolicyImpl implements Policy {
         }
         State st = state.get();
         int epoch = subjects.firstSightEpoch();
-        KnownTable.Fingerprint key = config.cacheTtl().isZero() ? null : KnownTable.key(event);
+        Fingerprint key = config.cacheTtl().isZero() ? null : KnownTable.key(event);
         if (key != null) {
             Known k = st.known().get(key, epoch, System.nanoTime());
             if (k == KnownTable.NO_VERDICTS) {
@@ -146,7 +146,7 @@ public final class PolicyImpl implements Policy {
      * Computes the subject, takes its decision from the cache or from the rules, and remembers it for the event's
      * key (when it has one). {@code epoch} is the first-sight epoch read before the subject was computed.
      */
-    private List<VerdictEvent> judgeSubject(WardenEvent event, State st, KnownTable.Fingerprint key, int epoch) {
+    private List<VerdictEvent> judgeSubject(WardenEvent event, State st, Fingerprint key, int epoch) {
         Subject subject = subjects.of(event, st.registry());
         if (subject == null) {
             return List.of();
@@ -155,7 +155,7 @@ public final class PolicyImpl implements Policy {
         boolean cacheable = !config.cacheTtl().isZero()
                 && (!subject.firstSight() || !st.rules().firstSightMatters(subject.eventType()));
         long now = System.nanoTime();
-        KnownTable.Fingerprint subjectKey = cacheable ? KnownTable.key(subject) : null;
+        Fingerprint subjectKey = cacheable ? KnownTable.key(subject) : null;
         Known decision = subjectKey == null ? null : st.cache().get(subjectKey, 0, now);
         long expires;
         if (decision != null) {

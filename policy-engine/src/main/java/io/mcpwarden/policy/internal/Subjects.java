@@ -33,13 +33,13 @@ final class Subjects {
     }
 
     private NameFacts nameFacts(String host, RegistryImpl registry) {
-        KnownTable.Fingerprint k = KnownTable.key('n', host);
+        Fingerprint k = Fingerprint.of('n', host);
         synchronized (names) {
             if (namesRegistry != registry) {
                 names.clear();
                 namesRegistry = registry;
             }
-            int i = names.find(k.a(), k.b());
+            int i = names.find(k);
             if (i >= 0) {
                 String l = names.value(i);
                 return new NameFacts(l == null ? "" : l, names.word(i, 0) != 0);
@@ -48,7 +48,7 @@ final class Subjects {
         NameFacts f = new NameFacts(registry.lookalikeOfNormalised(host), hasMcpToken(host));
         synchronized (names) {
             if (namesRegistry == registry) {
-                names.put(k.a(), k.b(), f.mcpToken() ? 1 : 0, 0, f.lookalike().isEmpty() ? null : f.lookalike());
+                names.put(k, f.mcpToken() ? 1 : 0, 0, f.lookalike().isEmpty() ? null : f.lookalike());
             }
         }
         return f;
@@ -136,16 +136,14 @@ final class Subjects {
     }
 
     private boolean firstSight(String type, String endpoint) {
-        KnownTable.Fingerprint k = KnownTable.key('s', type, endpoint);
+        Fingerprint k = Fingerprint.of('s', type, endpoint);
         synchronized (seen) {
-            if (seen.find(k.a(), k.b()) >= 0) {
+            if (seen.find(k) >= 0) {
                 return false;
             }
-            if (seen.size() >= FIRST_SIGHT_MAX) {
+            if (seen.put(k, 0, 0, null)) { // it was full and emptied first
                 seenEpoch.incrementAndGet();
-                seen.clear();
             }
-            seen.put(k.a(), k.b(), 0, 0, null);
             return true;
         }
     }

@@ -24,17 +24,17 @@ class KnownTableTest {
                 verdicts ? List.of(Verdict.alert("r", "low", endpoint)) : List.of());
     }
 
-    private static KnownTable.Fingerprint dns(String name) {
+    private static Fingerprint dns(String name) {
         return KnownTable.key(KeyedDecisionsTest.dns("10.0.0.1", name));
     }
 
     @Test
     void fingerprintsOfDistinctKeysDiffer() {
-        Set<KnownTable.Fingerprint> seen = new HashSet<>();
+        Set<Fingerprint> seen = new HashSet<>();
         Set<Integer> lowBits = new HashSet<>();
         for (String client : List.of("10.0.0.1", "10.0.0.2", "fd00::1")) {
             for (int i = 0; i < 100_000; i++) {
-                KnownTable.Fingerprint f = KnownTable.key(KeyedDecisionsTest.dns(client, "n" + i + ".test"));
+                Fingerprint f = KnownTable.key(KeyedDecisionsTest.dns(client, "n" + i + ".test"));
                 assertTrue(seen.add(f), "fingerprint repeated at " + client + " n" + i);
                 lowBits.add((int) f.a() & 0xffff);
             }
@@ -49,7 +49,7 @@ class KnownTableTest {
     @Test
     void aDecisionIsValidWithinItsTtlAndEpoch() {
         KnownTable t = new KnownTable(1000);
-        KnownTable.Fingerprint k = dns("x.test");
+        Fingerprint k = dns("x.test");
         assertNull(t.get(k, 0, 0));
         PolicyImpl.Known withVerdicts = known("x.test", true);
         t.put(k, withVerdicts, 1_000, 3);
@@ -94,9 +94,9 @@ class KnownTableTest {
         for (int i = 0; i < rc.length; i++) {
             base[i] = types[i] == String.class ? "v" + i : types[i] == int.class ? (Object) i : (Object) false;
         }
-        KnownTable.Fingerprint b = KnownTable.key((Subject) ctor.newInstance(base));
+        Fingerprint b = KnownTable.key((Subject) ctor.newInstance(base));
         assertEquals(b, KnownTable.key((Subject) ctor.newInstance(base.clone())), "equal subjects, equal keys");
-        Set<KnownTable.Fingerprint> keys = new HashSet<>(List.of(b));
+        Set<Fingerprint> keys = new HashSet<>(List.of(b));
         for (int i = 0; i < rc.length; i++) {
             Object[] other = base.clone();
             other[i] = types[i] == String.class ? "w" + i : types[i] == int.class ? (Object) (i + 1000)
