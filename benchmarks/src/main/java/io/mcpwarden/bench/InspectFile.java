@@ -29,7 +29,7 @@ import java.time.Duration;
  * the steady-state cost of judging at the same JIT warmth; the ratio of each pair is printed. With
  * {@code -DkeepPolicy=true} the judged rounds share one policy, whose verdict caches are warm after the first (a
  * long-running appliance that sees the same names again); verdicts are cached for an hour in both modes.
- * With rounds without rules on both sides of at least three judged rounds, it ends with the median, after the
+ * With rounds without rules on both sides of at least two judged rounds, it ends with the median, after the
  * first judged round (the first to run the judging path, before the JIT has compiled it), of each judged round's
  * time against the mean of the two rounds around it: the throughput with rules against without, every name new
  * to the policy of its round. {@code -Dthreads=N} runs the pipeline with N threads (default 1: dissection on the main thread, events on
